@@ -1,0 +1,118 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Swift 6 language mode everywhere; these settings keep the code free of
+/// upcoming-feature surprises and make concurrency diagnostics errors.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swift-service-auth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ServiceAuth", targets: ["ServiceAuth"]),
+        .library(name: "ServiceAuthHTTP", targets: ["ServiceAuthHTTP"]),
+        .library(name: "ServiceAuthIdP", targets: ["ServiceAuthIdP"]),
+        .library(name: "ServiceAuthTesting", targets: ["ServiceAuthTesting"]),
+        .executable(name: "serviceauth", targets: ["serviceauth"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-service-context", from: "1.5.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    ],
+    targets: [
+        // The framework-agnostic core: identity, errors, middleware protocols, JWT, SigV4,
+        // tokens and policy. No HTTP server or client implementation lives here.
+        .target(
+            name: "ServiceAuth",
+            dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // A minimal HTTP/1.1 server (SwiftNIO + HTTP types codec) and client
+        // (AsyncHTTPClient) that run the core's middleware.
+        .target(
+            name: "ServiceAuthHTTP",
+            dependencies: [
+                "ServiceAuth",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The local Cognito- and STS-compatible issuer, run as `serviceauth idp` or in-process.
+        .target(
+            name: "ServiceAuthIdP",
+            dependencies: [
+                "ServiceAuth",
+                "ServiceAuthHTTP",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Helpers for users' tests: a live loopback server for a router and middleware.
+        .target(
+            name: "ServiceAuthTesting",
+            dependencies: ["ServiceAuth", "ServiceAuthHTTP"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "serviceauth",
+            dependencies: [
+                "ServiceAuth",
+                "ServiceAuthHTTP",
+                "ServiceAuthIdP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceAuthTests",
+            dependencies: ["ServiceAuth", "ServiceAuthHTTP", "ServiceAuthTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceAuthIdPTests",
+            dependencies: ["ServiceAuth", "ServiceAuthHTTP", "ServiceAuthIdP", "ServiceAuthTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceAuthHTTPTests",
+            dependencies: [
+                "ServiceAuth",
+                "ServiceAuthHTTP",
+                "ServiceAuthTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

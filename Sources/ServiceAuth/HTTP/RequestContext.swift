@@ -1,0 +1,33 @@
+public import Logging
+
+/// What the server knows about a request besides its head and body.
+///
+/// Server middleware receive it, may change it (an authenticator stores the verified
+/// identity in ``auth``) and pass it on with `next`.
+public struct RequestContext: Sendable {
+    /// The verified identities; empty until an authenticating middleware fills it in.
+    public var auth: AuthContext
+    /// The route pattern that matched the request (e.g. `/orders/{id}`), if any.
+    public var routePattern: String?
+    /// Values of the route's path parameters, by name.
+    public var pathParameters: [String: String]
+    /// The peer's address, for logs.
+    public var remoteAddress: String?
+    /// A logger carrying request metadata.
+    public var logger: Logger
+
+    /// Creates a request context.
+    public init(
+        auth: AuthContext = AuthContext(),
+        routePattern: String? = nil,
+        pathParameters: [String: String] = [:],
+        remoteAddress: String? = nil,
+        logger: Logger = Logger(label: "serviceauth.request")
+    ) {
+        self.auth = auth
+        self.routePattern = routePattern
+        self.pathParameters = pathParameters
+        self.remoteAddress = remoteAddress
+        self.logger = logger
+    }
+}

@@ -1,0 +1,80 @@
+public import ServiceContextModule
+
+/// The verified identities of the request being handled.
+///
+/// Inbound middleware fills it in; the server makes it available to the handler through
+/// ``RequestContext/auth`` and, without any plumbing, to every piece of code running inside
+/// the request's task through ``AuthContext/current`` (it travels in swift-service-context's
+/// `ServiceContext`, a task local). Outbound client middleware reads it there to propagate
+/// the end user's token and the identity chain to the next hop.
+public struct AuthContext: Sendable, Hashable {
+    /// Who called this service directly: a user, another service, or an IAM role.
+    public var caller: Identity?
+    /// The end user on whose behalf the call is made, when one was verified.
+    public var user: Identity?
+    /// The raw token that proved ``user``; used to propagate the user to the next hop.
+    ///
+    /// It is a credential: never log it.
+    public var userToken: String?
+    /// The services the request passed through before reaching this one, outermost first,
+    /// as vouched for by a verified caller.
+    public var chain: [String]
+
+    /// Creates an authentication context.
+    public init(caller: Identity? = nil, user: Identity? = nil, userToken: String? = nil, chain: [String] = []) {
+        self.caller = caller
+        self.user = user
+        self.userToken = userToken
+        self.chain = chain
+    }
+
+    /// Whether any identity was verified.
+    public var isAuthenticated: Bool { caller != nil || user != nil }
+
+    /// The authentication context of the request the current task is handling, if any.
+    public static var current: AuthContext? {
+        ServiceContext.current?.authContext
+    }
+
+    /// Runs `operation` with `context` as ``current`` (and in `ServiceContext.current`).
+    ///
+    /// - Parameters:
+    ///   - context: The context to make current.
+    ///   - operation: The work to run.
+    /// - Returns: What `operation` returns.
+    /// - Throws: What `operation` throws.
+    public static func withCurrent<T: Sendable>(
+        _ context: AuthContext,
+        operation: () async throws -> T
+    ) async rethrows -> T {
+        var serviceContext = ServiceContext.current ?? .topLevel
+        serviceContext.authContext = context
+        return try await ServiceContext.withValue(serviceContext, operation: operation)
+    }
+
+    /// A readable summary such as `user alice via gateway → orders`.
+    public var summary: String {
+        var parts: [String] = []
+        if let user { parts.append("user \(user.displayName)") }
+        let hops = chain
+        if !hops.isEmpty { parts.append("via " + hops.joined(separator: " → ")) }
+        if parts.isEmpty, let caller { parts.append("\(caller.kind.rawValue) \(caller.displayName)") }
+        return parts.isEmpty ? "anonymous" : parts.joined(separator: " ")
+    }
+}
+
+/// The `ServiceContext` key under which the request's ``AuthContext`` travels.
+public enum AuthContextKey: ServiceContextKey {
+    /// The stored value.
+    public typealias Value = AuthContext
+    /// The key's name, for tracing backends that list context keys.
+    public static var nameOverride: String? { "serviceauth.auth-context" }
+}
+
+extension ServiceContext {
+    /// The verified identities of the request this task is handling.
+    public var authContext: AuthContext? {
+        get { self[AuthContextKey.self] }
+        set { self[AuthContextKey.self] = newValue }
+    }
+}
