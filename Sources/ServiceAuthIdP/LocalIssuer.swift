@@ -1,5 +1,5 @@
 public import Foundation
-public import HTTPTypes
+import HTTPTypes
 public import Logging
 public import Prometheus
 public import ServiceAuth
@@ -175,7 +175,7 @@ public final class LocalIssuer: Sendable {
     /// The base URL for links in responses.
     func baseURL(for request: HTTPRequest) -> String {
         if let base = issuerBase { return base }
-        let host = request.headerFields[.host] ?? request.authority ?? "127.0.0.1"
+        let host = request.authority ?? "127.0.0.1"
         let safeHost = host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }) ? host : "127.0.0.1"
         return "http://\(safeHost)"
     }

@@ -13,7 +13,7 @@ func runProcess(
     timeout: Duration = .seconds(120)
 ) async throws -> (status: Int32, output: String) {
     let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("idp-test-\(UUID().uuidString).log")
-    FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: outputURL) }
     let handle = try FileHandle(forWritingTo: outputURL)
     defer { try? handle.close() }

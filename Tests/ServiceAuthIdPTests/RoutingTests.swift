@@ -31,9 +31,9 @@ import Testing
 
     @Test func unknownIssuerBaseFallsBackToTheHostHeader() async throws {
         let issuer = try LocalIssuer()
-        let (_, body) = try await send(issuer, .get, "/us-east-1_LOCAL/.well-known/openid-configuration", headers: [.host: "localhost:7777"])
+        let (_, body) = try await send(issuer, .get, "/us-east-1_LOCAL/.well-known/openid-configuration", authority: "localhost:7777")
         #expect(jsonObject(body)["issuer"] as? String == "http://localhost:7777/us-east-1_LOCAL")
-        let (_, hostile) = try await send(issuer, .get, "/us-east-1_LOCAL/.well-known/openid-configuration", headers: [.host: "evil\"/x"])
+        let (_, hostile) = try await send(issuer, .get, "/us-east-1_LOCAL/.well-known/openid-configuration", authority: "evil\"/x")
         #expect(jsonObject(hostile)["issuer"] as? String == "http://127.0.0.1/us-east-1_LOCAL")
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import ServiceAuth
+import Synchronization
 @testable import ServiceAuthIdP
 
 /// A clock tests move by hand.
@@ -12,19 +13,16 @@ final class TestClock: Sendable {
     var closure: @Sendable () -> Date { { self.now } }
 }
 
-import Synchronization
-
 /// Sends one request to an issuer without a socket.
 func send(
     _ issuer: LocalIssuer,
     _ method: HTTPRequest.Method,
     _ path: String,
     headers: HTTPFields = [:],
+    authority: String = "127.0.0.1:9000",
     body: String = ""
 ) async throws -> (HTTPResponse, String) {
-    var fields = headers
-    if fields[.host] == nil { fields[.host] = "127.0.0.1:9000" }
-    let request = HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1:9000", path: path, headerFields: fields)
+    let request = HTTPRequest(method: method, scheme: "http", authority: authority, path: path, headerFields: headers)
     let (response, responseBody) = await issuer.respond(to: request, body: MessageBody(body))
     let bytes = try await responseBody.collect(upTo: 1 << 20)
     return (response, String(decoding: bytes, as: UTF8.self))

@@ -35,7 +35,7 @@ extension LocalIssuer {
             metrics.tokenIssued(grant: grant, client: client.clientId)
             var headers = HTTPFields()
             headers[.cacheControl] = "no-store"
-            headers[.pragma] = "no-cache"
+            headers[HTTPField.Name("Pragma")!] = "no-cache"
             let answer: [String: JSONValue] = [
                 "access_token": .string(token),
                 "expires_in": .int(client.effectiveAccessTokenLifetime),

@@ -31,7 +31,7 @@ struct OAuthError: Error, Sendable, Hashable {
     var response: IssuerResponse {
         var headers = HTTPFields()
         headers[.cacheControl] = "no-store"
-        headers[.pragma] = "no-cache"
+        headers[HTTPField.Name("Pragma")!] = "no-cache"
         if let challenge { headers[.wwwAuthenticate] = challenge }
         return .json(["error": code, "error_description": description], status: status, extraHeaders: headers)
     }

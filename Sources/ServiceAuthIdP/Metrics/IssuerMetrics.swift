@@ -28,7 +28,7 @@ struct IssuerMetrics: Sendable {
     /// One token request (successful or not) of a grant by a client.
     func tokenRequest(grant: Grant, client: String?) {
         registry.makeCounter(
-            name: "serviceauth_idp_token_requests_total",
+            descriptor: Self.descriptor("token_requests", "Token requests (successful or not) by grant and client."),
             labels: [("grant", grant.rawValue), ("client", label(client, known: knownClients))]
         ).increment()
     }
@@ -36,7 +36,7 @@ struct IssuerMetrics: Sendable {
     /// One token issued (access token, with an id token for user grants).
     func tokenIssued(grant: Grant, client: String) {
         registry.makeCounter(
-            name: "serviceauth_idp_tokens_issued_total",
+            descriptor: Self.descriptor("tokens_issued", "Tokens issued by grant and client."),
             labels: [("grant", grant.rawValue), ("client", label(client, known: knownClients))]
         ).increment()
     }
@@ -44,24 +44,32 @@ struct IssuerMetrics: Sendable {
     /// One `AssumeRole` call, by requested role and outcome (`success` or the error code).
     func assumeRole(role: String?, outcome: String) {
         registry.makeCounter(
-            name: "serviceauth_idp_assume_role_total",
+            descriptor: Self.descriptor("assume_role", "STS AssumeRole calls by role and outcome."),
             labels: [("role", label(role, known: knownRoles)), ("outcome", outcome)]
         ).increment()
     }
 
     /// One `GetCallerIdentity` call that succeeded.
     func getCallerIdentity() {
-        registry.makeCounter(name: "serviceauth_idp_get_caller_identity_total").increment()
+        registry.makeCounter(descriptor: Self.descriptor("get_caller_identity", "Successful STS GetCallerIdentity calls.")).increment()
     }
 
     /// One error response, by API (`oauth2`, `cognito`, `sts`, `http`) and code (a fixed set).
     func error(api: String, code: String) {
-        registry.makeCounter(name: "serviceauth_idp_errors_total", labels: [("api", api), ("code", code)]).increment()
+        registry.makeCounter(
+            descriptor: Self.descriptor("errors", "Error responses by API and code."),
+            labels: [("api", api), ("code", code)]
+        ).increment()
     }
 
     /// One signing-key rotation.
     func keyRotation() {
-        registry.makeCounter(name: "serviceauth_idp_key_rotations_total").increment()
+        registry.makeCounter(descriptor: Self.descriptor("key_rotations", "Signing-key rotations.")).increment()
+    }
+
+    /// `serviceauth_idp_NAME_total` with its help text.
+    private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "serviceauth", subsystem: "idp", metricName: name, unitName: "total", helpText: help)
     }
 
     private func label(_ value: String?, known: Set<String>) -> String {

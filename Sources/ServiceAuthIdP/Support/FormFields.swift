@@ -20,7 +20,7 @@ struct FormFields: Sendable {
         for pair in pairs {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]), !name.isEmpty,
-                let value = Self.decode(parts.count > 1 ? parts[1] : [][...])
+                let value = parts.count > 1 ? Self.decode(parts[1]) : ""
             else { return nil }
             if values.updateValue(value, forKey: name) != nil { repeatedNames.append(name) }
         }
