@@ -247,14 +247,15 @@ def scenario_sts(base):
     temporary = boto_client("sts", base, key=(credentials["AccessKeyId"], credentials["SecretAccessKey"]), session_token=credentials["SessionToken"])
     check(temporary.get_caller_identity()["Arn"] == "arn:aws:sts::123456789012:assumed-role/orders/orders-test", "temporary credentials call GetCallerIdentity")
 
-    presigned = sts.generate_presigned_url("get_caller_identity", ExpiresIn=300)
+    # Presigned GetCallerIdentity, as Kubernetes-style IAM authenticators use it: signed for GET.
+    presigned = sts.generate_presigned_url("get_caller_identity", ExpiresIn=300, HttpMethod="GET")
     status, _, body = http("GET", presigned)
-    check(status == 200 and b"arn:aws:iam::123456789012:user/orders-service" in body, "presigned GetCallerIdentity URL")
+    check(status == 200 and b"arn:aws:iam::123456789012:user/orders-service" in body, f"presigned GetCallerIdentity URL ({status} {body[:300]!r} {presigned})")
 
     expect_client_error(lambda: sts.assume_role(RoleArn=REPORTS_ROLE, RoleSessionName="x1"), "AccessDenied", "untrusted role")
     expect_client_error(lambda: sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/none", RoleSessionName="x1"), "AccessDenied", "unknown role")
     expect_client_error(lambda: sts.assume_role(RoleArn=ORDERS_ROLE, RoleSessionName="x1", DurationSeconds=7200), "ValidationError", "duration above the role maximum")
-    expect_client_error(lambda: sts.assume_role(RoleArn=ORDERS_ROLE, RoleSessionName="x"), "ValidationError", "session name too short")
+    expect_client_error(lambda: sts.assume_role(RoleArn=ORDERS_ROLE, RoleSessionName="bad/name"), "ValidationError", "session name with a bad character")
     expect_client_error(lambda: boto_client("sts", base, key=(ORDERS_KEY[0], "not-the-secret")).get_caller_identity(), "SignatureDoesNotMatch", "bad signature")
     expect_client_error(lambda: boto_client("sts", base, key=("AKIAUNKNOWNKEY000001", "whatever-secret")).get_caller_identity(), "InvalidClientTokenId", "unknown access key")
     expect_client_error(
