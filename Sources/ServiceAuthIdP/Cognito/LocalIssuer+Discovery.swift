@@ -6,7 +6,7 @@ extension LocalIssuer {
     /// `jwks_uri` and `token_endpoint` always point at this issuer, even when `issuer` is
     /// overridden to the real Cognito form, so that verifiers configured with the discovery
     /// document fetch keys from here.
-    func openIDConfiguration(for request: HTTPRequest) -> [String: JSONValue] {
+    func openIDConfiguration(for request: HTTPRequest) -> [String: WireJSON] {
         let base = baseURL(for: request)
         let scopes = ["openid", "email", "phone", "profile"]
             + configuration.resourceServers.flatMap { server in server.scopes.map { "\(server.identifier)/\($0)" } }
@@ -21,7 +21,7 @@ extension LocalIssuer {
             "id_token_signing_alg_values_supported": .array(["RS256"]),
             "token_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post"]),
             "grant_types_supported": .array(["client_credentials"]),
-            "scopes_supported": .array(scopes.map(JSONValue.string)),
+            "scopes_supported": .array(scopes.map(WireJSON.string)),
         ]
     }
 }

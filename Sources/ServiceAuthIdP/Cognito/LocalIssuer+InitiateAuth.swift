@@ -32,7 +32,7 @@ extension LocalIssuer {
             }
             clientLabel = client.clientId
             let parameters = input.AuthParameters ?? [:]
-            let result: [String: JSONValue]
+            let result: [String: WireJSON]
             switch grant {
             case .userPassword: result = try passwordAuth(client: client, parameters: parameters, issuer: issuer(for: request))
             case .refreshToken: result = try refreshAuth(client: client, parameters: parameters, issuer: issuer(for: request))
@@ -42,7 +42,7 @@ extension LocalIssuer {
             var headers = HTTPFields()
             headers[HTTPField.Name("x-amzn-RequestId")!] = requestId
             return .json(
-                ["AuthenticationResult": JSONValue.object(result), "ChallengeParameters": JSONValue.object([:])],
+                ["AuthenticationResult": WireJSON.object(result), "ChallengeParameters": WireJSON.object([:])],
                 contentType: "application/x-amz-json-1.1", extraHeaders: headers
             )
         } catch {
@@ -52,7 +52,7 @@ extension LocalIssuer {
         }
     }
 
-    private func passwordAuth(client: IdPConfiguration.Client, parameters: [String: String], issuer: String) throws(CognitoError) -> [String: JSONValue] {
+    private func passwordAuth(client: IdPConfiguration.Client, parameters: [String: String], issuer: String) throws(CognitoError) -> [String: WireJSON] {
         guard let username = parameters["USERNAME"] else { throw .invalidParameter("Missing required parameter USERNAME") }
         guard let password = parameters["PASSWORD"] else { throw .invalidParameter("Missing required parameter PASSWORD") }
         try checkSecretHash(client: client, parameters: parameters, usernames: [username])
@@ -81,7 +81,7 @@ extension LocalIssuer {
         }
     }
 
-    private func refreshAuth(client: IdPConfiguration.Client, parameters: [String: String], issuer: String) throws(CognitoError) -> [String: JSONValue] {
+    private func refreshAuth(client: IdPConfiguration.Client, parameters: [String: String], issuer: String) throws(CognitoError) -> [String: WireJSON] {
         guard let token = parameters["REFRESH_TOKEN"] else { throw .invalidParameter("Missing required parameter REFRESH_TOKEN") }
         guard let session = openRefreshToken(token), session.clientId == client.clientId,
             let user = usersByName[session.username]

@@ -36,7 +36,7 @@ extension LocalIssuer {
             var headers = HTTPFields()
             headers[.cacheControl] = "no-store"
             headers[HTTPField.Name("Pragma")!] = "no-cache"
-            let answer: [String: JSONValue] = [
+            let answer: [String: WireJSON] = [
                 "access_token": .string(token),
                 "expires_in": .int(client.effectiveAccessTokenLifetime),
                 "token_type": "Bearer",

@@ -22,7 +22,7 @@ extension LocalIssuer {
     /// Mints a client-credentials access token with Cognito's claims.
     func mintClientCredentialsToken(client: IdPConfiguration.Client, scopes: [String], issuer: String) throws -> String {
         let now = Int(options.now().timeIntervalSince1970)
-        let claims: [String: JSONValue] = [
+        let claims: [String: WireJSON] = [
             "sub": .string(client.clientId),
             "token_use": "access",
             "scope": .string(scopes.joined(separator: " ")),
@@ -66,7 +66,7 @@ extension LocalIssuer {
         let now = Int(options.now().timeIntervalSince1970)
         let lifetime = client.effectiveAccessTokenLifetime
         let sub = subject(of: user)
-        var access: [String: JSONValue] = [
+        var access: [String: WireJSON] = [
             "sub": .string(sub),
             "iss": .string(issuer),
             "version": 2,
@@ -81,7 +81,7 @@ extension LocalIssuer {
             "jti": .string(UUID().uuidString.lowercased()),
             "username": .string(user.username),
         ]
-        var id: [String: JSONValue] = [
+        var id: [String: WireJSON] = [
             "sub": .string(sub),
             "iss": .string(issuer),
             "cognito:username": .string(user.username),
@@ -96,8 +96,8 @@ extension LocalIssuer {
         ]
         if !user.groups.isEmpty {
             // Cognito omits `cognito:groups` for a user in no group.
-            access["cognito:groups"] = .array(user.groups.map(JSONValue.string))
-            id["cognito:groups"] = .array(user.groups.map(JSONValue.string))
+            access["cognito:groups"] = .array(user.groups.map(WireJSON.string))
+            id["cognito:groups"] = .array(user.groups.map(WireJSON.string))
         }
         for (name, value) in user.attributes {
             if name == "email_verified" || name == "phone_number_verified" {

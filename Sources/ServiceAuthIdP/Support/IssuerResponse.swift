@@ -23,7 +23,7 @@ struct IssuerResponse: Sendable {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, contentType: String = "application/json", extraHeaders: HTTPFields = [:]) -> IssuerResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding JSONValue, dictionaries and strings cannot fail; an empty object is the
+        // Encoding WireJSON, dictionaries and strings cannot fail; an empty object is the
         // safe fallback rather than a crash.
         let body = (try? encoder.encode(value)).map(Array.init) ?? Array("{}".utf8)
         return IssuerResponse(status: status, contentType: contentType, body: body, extraHeaders: extraHeaders)

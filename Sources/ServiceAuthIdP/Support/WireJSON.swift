@@ -1,11 +1,11 @@
-/// A JSON value, for token claims and API responses whose shape varies (Cognito omits claims
+/// A JSON value the issuer writes, for token claims and API responses whose shape varies (Cognito omits claims
 /// that do not apply rather than writing `null`).
-enum JSONValue: Sendable, Hashable, Encodable {
+enum WireJSON: Sendable, Hashable, Encodable {
     case string(String)
     case int(Int)
     case bool(Bool)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([WireJSON])
+    case object([String: WireJSON])
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
@@ -19,7 +19,7 @@ enum JSONValue: Sendable, Hashable, Encodable {
     }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+extension WireJSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
     init(stringLiteral value: String) { self = .string(value) }
     init(integerLiteral value: Int) { self = .int(value) }
 }
