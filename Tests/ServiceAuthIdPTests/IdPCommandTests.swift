@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// The `serviceauth idp` executable as CONTRACT.md describes it: readiness line, exit 2 naming
+/// the bad key, graceful exit 0 on SIGTERM.
+@Suite(.serialized) struct IdPCommandTests {
+    /// The `serviceauth` binary beside the test bundle (`swift build`/`swift test` build it).
+    var executable: URL {
+        get throws {
+            let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("serviceauth")
+            let candidates = [beside, packageRoot.appendingPathComponent(".build/debug/serviceauth")]
+            return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }, "build the serviceauth executable first")
+        }
+    }
+
+    @Test func invalidConfigurationExitsTwoNamingTheKey() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("idp-bad-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let json = """
+            {"region":"us-east-1","userPoolId":"us-east-1_LOCAL","accountId":"123456789012",
+             "resourceServers":[{"identifier":"orders","scopes":["read"]}],
+             "clients":[{"clientId":"a","allowedScopes":["orders/read"]},{"clientId":"b","allowedScopes":["x/y"]}]}
+            """
+        try Data(json.utf8).write(to: file)
+        let result = try await runProcess([try executable.path, "idp", "--config", file.path])
+        #expect(result.status == 2)
+        #expect(result.output.contains(#"clients[1].allowedScopes[0]: scope "x/y" is not defined by any resource server"#))
+    }
+
+    @Test func missingConfigurationFileExitsTwo() async throws {
+        let result = try await runProcess([try executable.path, "idp", "--config", "/nonexistent/idp.json"])
+        #expect(result.status == 2)
+        #expect(result.output.contains("--config"))
+    }
+
+    @Test func servesUntilSIGTERMThenExitsZero() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("idp-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stdoutURL = directory.appendingPathComponent("stdout")
+        let keyURL = directory.appendingPathComponent("sts.key")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: stdoutURL)
+        defer { try? output.close() }
+
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = ["idp", "--port", "0", "--session-key-file", keyURL.path]
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        let (exits, exit) = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { finished in
+            exit.yield(finished.terminationStatus)
+            exit.finish()
+        }
+        try process.run()
+        let pid = process.processIdentifier
+        defer { if process.isRunning { kill(pid, SIGKILL) } }
+
+        // Wait (bounded) for the readiness line.
+        var line: String?
+        for _ in 0..<600 where line == nil {
+            let text = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
+            line = text.split(separator: "\n").first { $0.hasPrefix("listening on http://127.0.0.1:") }.map(String.init)
+            if line == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let baseURL = String(try #require(line, "no readiness line").dropFirst("listening on ".count))
+
+        let key = try String(contentsOf: keyURL, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Data(base64Encoded: key)?.count == 32)
+        let attributes = try FileManager.default.attributesOfItem(atPath: keyURL.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        let health = try await runProcess(["/usr/bin/env", "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(baseURL)/healthz"])
+        #expect(health.output == "200")
+        let discovery = try await runProcess(["/usr/bin/env", "curl", "-sS", "\(baseURL)/us-east-1_LOCAL/.well-known/openid-configuration"])
+        #expect(discovery.output.contains(#""issuer":"\#(baseURL)/us-east-1_LOCAL""#))
+
+        kill(pid, SIGTERM)
+        var status: Int32 = -1
+        for await code in exits { status = code }
+        #expect(status == 0)
+    }
+}
