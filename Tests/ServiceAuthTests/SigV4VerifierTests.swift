@@ -61,7 +61,7 @@ struct SigV4VerifierTests {
         } catch {
             #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
             #expect(!error.message.contains(Self.secret) && !error.message.contains(Self.token), sourceLocation: sourceLocation)
-            if let signature = request.headerFields[.authorization]?.split(separator: "=").last {
+            if let signature = request.headerFields[.authorization]?.split(separator: "=").last, signature.count >= 32 {
                 #expect(!error.message.contains(signature), sourceLocation: sourceLocation)
             }
         }

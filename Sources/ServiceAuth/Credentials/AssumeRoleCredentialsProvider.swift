@@ -1,5 +1,5 @@
 public import Foundation
-public import HTTPTypes
+import HTTPTypes
 import Synchronization
 
 /// Temporary credentials from STS `AssumeRole`, cached and refreshed ahead of expiry.

@@ -300,7 +300,7 @@ public struct SigV4Signer: Sendable {
             let name = field.name.canonicalName
             if !configuration.unsignedHeaders.contains(name) { names.insert(name) }
         }
-        if request.authority != nil || request.headerFields[.host] != nil { names.insert("host") }
+        if request.authority != nil || request.headerFields[HTTPField.Name("Host")!] != nil { names.insert("host") }
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 }
