@@ -187,6 +187,8 @@ struct SigV4InteropTests {
         }
         router.get("/", handler)
         router.post("/", handler)
+        let key = sts.sealer.exportedKey
+        router.get("/local/sts-session-key") { _, _, _ in Responses.json(["key": key]) }
         try await withTestServer(router: router) { stsURL in
             let transport = AsyncHTTPTransport()
             let provider = AssumeRoleCredentialsProvider(
@@ -205,10 +207,8 @@ struct SigV4InteropTests {
             #expect(identity.principal == "arn:aws:sts::123456789012:assumed-role/orders/loopback")
             #expect(sts.calls("GetCallerIdentity") == 1)
 
-            let store = try await IssuerSessionCredentialStore.load(from: stsURL + "/", transport: ClosureTransport { request, _ in
-                guard request.path == IssuerSessionCredentialStore.keyPath else { return (HTTPResponse(status: .notFound), []) }
-                return (HTTPResponse(status: .ok), Array(#"{"key":"\#(sts.sealer.exportedKey)"}"#.utf8))
-            })
+            // `--trust-issuer-sts URL`: the key comes from `GET {issuer}/local/sts-session-key`.
+            let store = try await IssuerSessionCredentialStore.load(from: stsURL + "/", transport: transport)
             #expect(try await store.credential(forAccessKeyId: credentials.accessKeyId, sessionToken: credentials.sessionToken)?.principal
                 == "arn:aws:sts::123456789012:assumed-role/orders/loopback")
         }
