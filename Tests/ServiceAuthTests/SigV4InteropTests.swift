@@ -213,4 +213,65 @@ struct SigV4InteropTests {
                 == "arn:aws:sts::123456789012:assumed-role/orders/loopback")
         }
     }
+
+    @Test func swiftSignerToSwiftVerifierOverLoopback() async throws {
+        let clock = TestClock(Date())
+        let sts = STSFake(clock: clock)
+        var stsRouter = Router()
+        stsRouter.post("/") { request, body, _ in
+            let (response, bytes) = await sts.handle(request, body: try await body.collect(upTo: 65_536))
+            return (response, MessageBody(bytes))
+        }
+        try await withTestServer(router: stsRouter) { stsURL in
+            let store = CompositeCredentialStore([
+                JSONFileCredentialStore(entries: [
+                    .init(accessKeyId: Self.longKey.0, secretAccessKey: Self.longKey.1, principal: "arn:aws:iam::123456789012:role/orders"),
+                    .init(accessKeyId: STSFake.userAccessKeyId, secretAccessKey: STSFake.userSecret, principal: STSFake.userArn),
+                ]),
+                try IssuerSessionCredentialStore(keyText: sts.sealer.exportedKey),
+            ])
+            let verifier = SigV4Verifier(configuration: .init(region: "us-east-1", service: "execute-api"), credentialStore: store)
+            let middleware: [any ServerMiddleware] = [
+                SigV4AuthenticatorMiddleware(verifier: verifier, allowedPrincipals: ["arn:aws:iam::123456789012:role/orders"]),
+                EchoCaller(),
+            ]
+            try await withTestServer(router: Router(), middleware: middleware) { baseURL in
+                let signer = SigV4Signer(region: "us-east-1", service: "execute-api")
+                let providers: [(any AWSCredentialsProvider, String)] = [
+                    (StaticCredentialsProvider(accessKeyId: Self.longKey.0, secretAccessKey: Self.longKey.1), "arn:aws:iam::123456789012:role/orders"),
+                    (
+                        AssumeRoleCredentialsProvider(
+                            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "loopback", stsEndpoint: stsURL),
+                            sourceCredentials: StaticCredentialsProvider(sts.sourceCredentials),
+                            transport: AsyncHTTPTransport()
+                        ),
+                        "arn:aws:sts::123456789012:assumed-role/orders/loopback"
+                    ),
+                ]
+                for (provider, principal) in providers {
+                    let client = ServiceHTTPClient(middleware: [SigV4SigningMiddleware(signer: signer, credentialsProvider: provider)])
+                    let (get, getBody) = try await client.get(baseURL + "/items/caf%C3%A9%20x/./42?b=2&a=x%20y&a=1&e=%E2%98%83")
+                    #expect(get.status == .ok)
+                    #expect(String(decoding: getBody, as: UTF8.self).contains(principal))
+                    let (post, postBody) = try await client.post(
+                        baseURL + "/items/42/reserve",
+                        body: Array(#"{"quantity":3,"note":"café"}"#.utf8),
+                        headerFields: [.contentType: "application/json"]
+                    )
+                    #expect(post.status == .ok)
+                    #expect(String(decoding: postBody, as: UTF8.self).contains(principal))
+                }
+                // Not allowed: a principal outside the policy gets 403 AccessDenied.
+                let stranger = ServiceHTTPClient(middleware: [
+                    SigV4SigningMiddleware(
+                        signer: signer,
+                        credentialsProvider: StaticCredentialsProvider(sts.sourceCredentials)
+                    )
+                ])
+                let (denied, deniedBody) = try await stranger.get(baseURL + "/items/1")
+                #expect(denied.status == .forbidden)
+                #expect(String(decoding: deniedBody, as: UTF8.self).contains(#""error":"AccessDenied""#))
+            }
+        }
+    }
 }
