@@ -82,6 +82,18 @@ struct STSTests {
         }
     }
 
+    @Test func shortSessionsAreRefreshedHalfwayNotPerCall() async throws {
+        let fixture = Fixture()
+        let provider = fixture.provider(durationSeconds: 400)
+        _ = try await provider.credentials()
+        fixture.clock.advance(by: 150)
+        _ = try await provider.credentials()
+        #expect(fixture.sts.calls("AssumeRole") == 1)
+        fixture.clock.advance(by: 60)
+        _ = try await provider.credentials()
+        #expect(fixture.sts.calls("AssumeRole") == 2)
+    }
+
     @Test func assumeRoleReportsSTSErrors() async throws {
         let fixture = Fixture()
         fixture.sts.forcedError.withLock { $0 = "AccessDenied" }
