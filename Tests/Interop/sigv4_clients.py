@@ -14,6 +14,7 @@ Modes:
 import datetime
 import http.client
 import json
+import os
 import subprocess
 import sys
 import urllib.parse
@@ -33,6 +34,8 @@ def query(pairs):
 
 
 def send_raw(base, method, target, headers, body):
+    if os.environ.get("SIGV4_DEBUG"):
+        print(method, target, headers, body, file=sys.stderr, flush=True)
     parts = urllib.parse.urlsplit(base)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
@@ -196,6 +199,8 @@ def run_compare():
         with mock.patch("botocore.auth.get_current_datetime", return_value=stamp):
             if item.get("presign"):
                 auth = botocore.auth.SigV4QueryAuth(creds, item["service"], item["region"], expires=item.get("expires", 300))
+            elif item.get("s3"):
+                auth = botocore.auth.S3SigV4Auth(creds, item["service"], item["region"])
             else:
                 auth = botocore.auth.SigV4Auth(creds, item["service"], item["region"])
             auth.add_auth(request)

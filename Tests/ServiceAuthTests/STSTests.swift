@@ -82,6 +82,18 @@ struct STSTests {
         }
     }
 
+    @Test func shortSessionsAreRefreshedHalfwayNotPerCall() async throws {
+        let fixture = Fixture()
+        let provider = fixture.provider(durationSeconds: 400)
+        _ = try await provider.credentials()
+        fixture.clock.advance(by: 150)
+        _ = try await provider.credentials()
+        #expect(fixture.sts.calls("AssumeRole") == 1)
+        fixture.clock.advance(by: 60)
+        _ = try await provider.credentials()
+        #expect(fixture.sts.calls("AssumeRole") == 2)
+    }
+
     @Test func assumeRoleReportsSTSErrors() async throws {
         let fixture = Fixture()
         fixture.sts.forcedError.withLock { $0 = "AccessDenied" }
@@ -215,5 +227,28 @@ struct STSTests {
             #expect(error.code == .serviceUnavailable)
             #expect(error.authFailure.status == .serviceUnavailable)
         }
+    }
+
+    @Test func delegationMiddlewareAttachesAVerifiableBearerToken() async throws {
+        let fixture = Fixture()
+        let clock = fixture.clock
+        let verifier = delegationVerifier(fixture)
+        let chain = ClientMiddlewareChain([
+            SigV4STSDelegationMiddleware(
+                generator: generator(),
+                credentialsProvider: fixture.provider(),
+                now: { clock.now }
+            )
+        ])
+        let request = HTTPRequest(method: .get, scheme: "http", authority: "inventory.local", path: "/whoami")
+        let (response, body) = try await chain.run(request, body: MessageBody()) { request, _ in
+            guard case .token(let token) = BearerToken.extract(from: request.headerFields) else {
+                return (HTTPResponse(status: .unauthorized), MessageBody())
+            }
+            let identity = try await verifier.verifyIdentity(token)
+            return (HTTPResponse(status: .ok), MessageBody(identity.principal ?? ""))
+        }
+        #expect(response.status == .ok)
+        #expect(String(decoding: try await body.collect(upTo: 1024), as: UTF8.self) == "arn:aws:sts::123456789012:assumed-role/orders/orders-test")
     }
 }

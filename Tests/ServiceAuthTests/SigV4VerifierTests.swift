@@ -61,7 +61,7 @@ struct SigV4VerifierTests {
         } catch {
             #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
             #expect(!error.message.contains(Self.secret) && !error.message.contains(Self.token), sourceLocation: sourceLocation)
-            if let signature = request.headerFields[.authorization]?.split(separator: "=").last {
+            if let signature = request.headerFields[.authorization]?.split(separator: "=").last, signature.count >= 32 {
                 #expect(!error.message.contains(signature), sourceLocation: sourceLocation)
             }
         }
@@ -348,5 +348,25 @@ struct SigV4VerifierTests {
         }
         let stored = StoredCredential(secretAccessKey: Self.secret, principal: Self.principal)
         #expect(!"\(stored)".contains(Self.secret))
+    }
+
+    static let oddTargets = [
+        "/%", "/%zz", "/a%2", "/%E2%98", "/?%=%", "/?&&&", "/?=", "/?a=b=c", "/..", "/../..", "//", "/ü raw?ü=ü",
+        "/a+b?c+d=e+f", "/?a&a&a=", "/" + String(repeating: "a/", count: 500), "/?" + String(repeating: "k=v&", count: 300),
+    ]
+
+    @Test("odd request targets round-trip between signer and verifier", arguments: oddTargets, [false, true])
+    func oddTargetsRoundTrip(_ target: String, _ s3: Bool) async throws {
+        let service = s3 ? "s3" : "execute-api"
+        let signer = SigV4Signer(region: "us-east-1", service: service)
+        let verifier = SigV4Verifier(
+            configuration: .init(region: "us-east-1", service: service),
+            credentialStore: FixedCredentialStore(accessKeyId: Self.accessKeyId, secretAccessKey: Self.secret),
+            now: { Self.now }
+        )
+        let signed = signer.sign(Self.request(.get, target), credentials: credentials, date: Self.now)
+        _ = try await verifier.verify(signed.request, body: [])
+        let presigned = try signer.presign(Self.request(.get, target), credentials: credentials, date: Self.now)
+        _ = try await verifier.verify(presigned.request, body: [])
     }
 }

@@ -1,5 +1,5 @@
 public import Foundation
-public import HTTPTypes
+import HTTPTypes
 import Synchronization
 
 /// Temporary credentials from STS `AssumeRole`, cached and refreshed ahead of expiry.
@@ -65,6 +65,8 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
 
     private struct State {
         var cached: AWSCredentials?
+        /// When the cached credentials should be replaced.
+        var refreshAt: Date = .distantPast
         var inFlight: Task<AWSCredentials, any Error>?
     }
 
@@ -106,11 +108,7 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
     public func credentials() async throws -> AWSCredentials {
         let now = self.now()
         let step: Step = state.withLock { state in
-            if let cached = state.cached, let expiration = cached.expiration,
-                expiration.timeIntervalSince(now) > configuration.refreshAhead
-            {
-                return .use(cached)
-            }
+            if let cached = state.cached, now < state.refreshAt { return .use(cached) }
             if let task = state.inFlight { return .wait(task) }
             let task = Task { try await self.assumeRole() }
             state.inFlight = task
@@ -125,7 +123,15 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
                 if state.inFlight == task { state.inFlight = nil }
                 switch result {
                 case .success(let credentials):
-                    state.cached = credentials
+                    if state.cached != credentials {
+                        state.cached = credentials
+                        // Refresh `refreshAhead` before expiry, but never later than halfway
+                        // through a short lifetime, so short sessions are not refetched per call.
+                        let fetched = self.now()
+                        let expiration = credentials.expiration ?? fetched
+                        let lead = min(configuration.refreshAhead, expiration.timeIntervalSince(fetched) / 2)
+                        state.refreshAt = expiration.addingTimeInterval(-max(0, lead))
+                    }
                     return credentials
                 case .failure(let error):
                     if let cached = state.cached, !cached.isExpired(at: self.now()) { return cached }

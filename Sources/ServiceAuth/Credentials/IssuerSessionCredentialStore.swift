@@ -1,5 +1,5 @@
 public import Foundation
-public import HTTPTypes
+import HTTPTypes
 
 /// Accepts the local issuer's temporary credentials without calling the issuer per request.
 ///

@@ -19,6 +19,12 @@ public struct JSONFileCredentialStore: CredentialStore, CustomStringConvertible 
         public var sessionToken: String?
 
         /// Creates an entry.
+        ///
+        /// - Parameters:
+        ///   - accessKeyId: The access key id.
+        ///   - secretAccessKey: The secret access key.
+        ///   - principal: The principal ARN the key authenticates.
+        ///   - sessionToken: The session token requests must send, if any.
         public init(accessKeyId: String, secretAccessKey: String, principal: String, sessionToken: String? = nil) {
             self.accessKeyId = accessKeyId
             self.secretAccessKey = secretAccessKey

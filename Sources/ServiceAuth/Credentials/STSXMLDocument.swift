@@ -37,7 +37,6 @@ struct STSXMLDocument {
         var root: String?
         var values: [String: String] = [:]
         private var text = ""
-        private var depth = 0
 
         func parser(
             _ parser: XMLParser,
@@ -47,7 +46,6 @@ struct STSXMLDocument {
             attributes: [String: String] = [:]
         ) {
             if root == nil { root = elementName }
-            depth += 1
             text = ""
         }
 
@@ -62,7 +60,6 @@ struct STSXMLDocument {
             namespaceURI: String?,
             qualifiedName: String?
         ) {
-            depth -= 1
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if !trimmed.isEmpty, values[elementName] == nil { values[elementName] = trimmed }
             text = ""

@@ -1,4 +1,4 @@
-public import HTTPTypes
+import HTTPTypes
 
 /// Why a SigV4-authenticated request (or an STS-delegated identity) was refused.
 ///
