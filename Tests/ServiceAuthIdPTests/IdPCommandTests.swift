@@ -33,6 +33,17 @@ import Testing
         #expect(result.output.contains("--config"))
     }
 
+    @Test(arguments: [
+        (["--port", "abc"], "--port"),
+        (["--port", "70000"], "--port"),
+        (["--issuer-base", "ftp://x"], "--issuer-base"),
+    ])
+    func badFlagsExitTwoNamingTheFlag(arguments: [String], flag: String) async throws {
+        let result = try await runProcess([try executable.path, "idp"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.output.contains(flag))
+    }
+
     @Test func servesUntilSIGTERMThenExitsZero() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("idp-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
