@@ -7,7 +7,7 @@ import Testing
 struct ClientCredentialsEncodingTests {
     private func recordedRequest(_ configuration: ClientCredentialsTokenProvider.Configuration) async throws -> TokenTestTransport.Recorded {
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let provider = ClientCredentialsTokenProvider(configuration: configuration, transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: configuration, transport: transport, logger: .tokenTest)
         _ = try await provider.accessToken()
         return try #require(transport.requests.first)
     }
@@ -56,7 +56,7 @@ struct ClientCredentialsEncodingTests {
     @Test("scopes with characters RFC 6749 §3.3 forbids are a configuration error", arguments: ["a b", "", "a\"b", "a\\b", "é"])
     func badScope(scope: String) async throws {
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(scopes: ["ok", scope]), transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(scopes: ["ok", scope]), transport: transport, logger: .tokenTest)
         let error = await #expect(throws: TokenProviderError.self) { try await provider.accessToken() }
         #expect(error?.code == .invalidConfiguration)
         #expect(transport.requestCount == 0)

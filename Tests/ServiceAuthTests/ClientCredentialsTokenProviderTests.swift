@@ -9,7 +9,7 @@ struct ClientCredentialsTokenProviderTests {
     func coldStartSingleFlight() async throws {
         let gate = TokenTestGate()
         let transport = TokenTestTransport(.gated(gate, then: .token(prefix: "t", expiresIn: 3600)))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, logger: .tokenTest)
         let tokens = try await tokenTestWithDeadline {
             try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<1000 { group.addTask { try await provider.accessToken() } }
@@ -30,7 +30,7 @@ struct ClientCredentialsTokenProviderTests {
     func expirySingleFlight() async throws {
         let clock = TokenTestClock()
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, now: clock.now)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, now: clock.now, logger: .tokenTest)
         #expect(try await provider.accessToken() == "t1")
         clock.advance(by: 3600)
         let tokens = try await tokenTestWithDeadline {
@@ -48,7 +48,7 @@ struct ClientCredentialsTokenProviderTests {
         let clock = TokenTestClock()
         let metrics = TokenTestMetrics()
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, now: clock.now, metricsFactory: metrics)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, now: clock.now, logger: .tokenTest, metricsFactory: metrics)
         #expect(try await provider.accessToken() == "t1")
         // Default policy: refresh when less than max(20% of 3600 s, 60 s) = 720 s is left.
         clock.advance(by: 3600 - 720 - 1)
@@ -65,7 +65,7 @@ struct ClientCredentialsTokenProviderTests {
         let clock = TokenTestClock()
         let metrics = TokenTestMetrics()
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, now: clock.now, metricsFactory: metrics)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, now: clock.now, logger: .tokenTest, metricsFactory: metrics)
         #expect(try await provider.accessToken() == "t1")
 
         let gate = TokenTestGate()
@@ -107,7 +107,7 @@ struct ClientCredentialsTokenProviderTests {
             configuration: .test(timeout: .milliseconds(100)),
             transport: transport,
             now: clock.now,
-            metricsFactory: metrics
+            logger: .tokenTest, metricsFactory: metrics
         )
         #expect(try await provider.accessToken() == "t1")
 
@@ -132,7 +132,7 @@ struct ClientCredentialsTokenProviderTests {
     func invalidClientNoRetryStorm() async throws {
         let metrics = TokenTestMetrics()
         let transport = TokenTestTransport(.oauthError(status: 400, code: "invalid_client"))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(maxAttempts: 5), transport: transport, metricsFactory: metrics)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(maxAttempts: 5), transport: transport, logger: .tokenTest, metricsFactory: metrics)
         let errors = try await tokenTestWithDeadline {
             await withTaskGroup(of: TokenProviderError?.self) { group in
                 for _ in 0..<100 {
@@ -171,7 +171,7 @@ struct ClientCredentialsTokenProviderTests {
     )
     func oauthErrors(status: Int, code: String, expected: String) async throws {
         let transport = TokenTestTransport(.oauthError(status: status, code: code))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, logger: .tokenTest)
         let error = await #expect(throws: TokenProviderError.self) { try await provider.accessToken() }
         #expect(error?.code.rawValue == expected)
         #expect(transport.requestCount == 1)
@@ -199,7 +199,7 @@ struct ClientCredentialsTokenProviderTests {
     )
     func hostileResponses(status: Int, body: String) async throws {
         let transport = TokenTestTransport(.raw(status: status, body: body))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, logger: .tokenTest)
         let error = await #expect(throws: TokenProviderError.self) { try await provider.accessToken() }
         #expect(error?.code == .invalidResponse)
         #expect(transport.requestCount == 1)
@@ -208,14 +208,14 @@ struct ClientCredentialsTokenProviderTests {
     @Test("expires_in as a string and a case-insensitive token type are accepted")
     func lenientButValidResponse() async throws {
         let transport = TokenTestTransport(.raw(status: 200, body: #"{"access_token":"eyJ.abc-_~+/=","token_type":"bearer","expires_in":"3600"}"#))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, logger: .tokenTest)
         #expect(try await provider.accessToken() == "eyJ.abc-_~+/=")
     }
 
     @Test("5xx and 429 are retried up to maxAttempts, then issuer_unavailable", arguments: [500, 502, 503, 429])
     func transientStatusesAreRetried(status: Int) async throws {
         let transport = TokenTestTransport(.raw(status: status, body: "{}"))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(maxAttempts: 4), transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(maxAttempts: 4), transport: transport, logger: .tokenTest)
         let error = await #expect(throws: TokenProviderError.self) { try await provider.accessToken() }
         #expect(error?.code == .issuerUnavailable)
         #expect(error?.httpStatus == status)
@@ -226,7 +226,7 @@ struct ClientCredentialsTokenProviderTests {
     func failureCooldown() async throws {
         let clock = TokenTestClock()
         let transport = TokenTestTransport(.refuse)
-        let provider = ClientCredentialsTokenProvider(configuration: .test(maxAttempts: 2), transport: transport, now: clock.now)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(maxAttempts: 2), transport: transport, now: clock.now, logger: .tokenTest)
         for _ in 0..<10 {
             await #expect(throws: TokenProviderError.self) { try await provider.accessToken() }
         }
@@ -240,7 +240,7 @@ struct ClientCredentialsTokenProviderTests {
     func cancelledWaiter() async throws {
         let gate = TokenTestGate()
         let transport = TokenTestTransport(.gated(gate, then: .token(prefix: "t", expiresIn: 3600)))
-        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, logger: .tokenTest)
         let cancelled = Task { try await provider.accessToken() }
         let patient = Task { try await provider.accessToken() }
         await tokenTestWaitUntil("the token request arrives") { transport.requestCount == 1 }
@@ -259,7 +259,7 @@ struct ClientCredentialsTokenProviderTests {
         var configuration = ClientCredentialsTokenProvider.Configuration.test()
         configuration.tokenEndpoint = endpoint
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let provider = ClientCredentialsTokenProvider(configuration: configuration, transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: configuration, transport: transport, logger: .tokenTest)
         let error = await #expect(throws: TokenProviderError.self) { try await provider.accessToken() }
         #expect(error?.code == .invalidConfiguration)
         #expect(transport.requestCount == 0)
@@ -274,7 +274,7 @@ struct ClientCredentialsTokenProviderTests {
         configuration.tokenEndpoint = endpoint
         configuration.allowInsecureHTTP = allowInsecure
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let provider = ClientCredentialsTokenProvider(configuration: configuration, transport: transport)
+        let provider = ClientCredentialsTokenProvider(configuration: configuration, transport: transport, logger: .tokenTest)
         #expect(try await provider.accessToken() == "t1")
     }
 
@@ -314,5 +314,34 @@ func tokenTestWithDeadlineResult(_ operation: @escaping @Sendable () async throw
         return "cancelled"
     } catch {
         return "error: \(error)"
+    }
+}
+
+@Suite("ClientCredentialsTokenProvider secrecy")
+struct ClientCredentialsSecrecyTests {
+    @Test("neither the secret nor a token appears in logs or error messages, on success or failure")
+    func nothingSecretLogged() async throws {
+        let capture = TokenTestLogCapture()
+        let clock = TokenTestClock()
+        let transport = TokenTestTransport(.token(prefix: "tok-SECRETVALUE-", expiresIn: 3600))
+        var configuration = ClientCredentialsTokenProvider.Configuration.test()
+        configuration.clientSecret = "super-SECRETVALUE"
+        let provider = ClientCredentialsTokenProvider(configuration: configuration, transport: transport, now: clock.now, logger: capture.logger)
+        _ = try await provider.accessToken()
+        var messages: [String] = []
+        for behavior: TokenTestTransport.Behavior in [.oauthError(status: 401, code: "invalid_client"), .refuse, .raw(status: 500, body: "SECRETVALUE")] {
+            transport.setBehavior(behavior)
+            clock.advance(by: 4000)
+            do {
+                _ = try await provider.accessToken()
+                Issue.record("expected a failure")
+            } catch {
+                messages.append(String(describing: error))
+            }
+        }
+        #expect(!capture.all.isEmpty)
+        for line in capture.all + messages {
+            #expect(!line.contains("SECRETVALUE"), "leaked: \(line)")
+        }
     }
 }

@@ -7,7 +7,7 @@ struct TokenCacheTests {
     @Test("different scope sets get separate tokens; the same set in any order shares one")
     func separateTokensPerScopeSet() async throws {
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let cache = TokenCache(transport: transport)
+        let cache = TokenCache(transport: transport, logger: .tokenTest)
         let read = ClientCredentialsTokenProvider.Configuration.test(scopes: ["orders/read"])
         let write = ClientCredentialsTokenProvider.Configuration.test(scopes: ["orders/write"])
         let both = ClientCredentialsTokenProvider.Configuration.test(scopes: ["orders/read", "orders/write"])
@@ -33,7 +33,7 @@ struct TokenCacheTests {
     @Test("different clients and endpoints get separate tokens")
     func separateTokensPerClientAndEndpoint() async throws {
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let cache = TokenCache(transport: transport)
+        let cache = TokenCache(transport: transport, logger: .tokenTest)
         var other = ClientCredentialsTokenProvider.Configuration.test()
         other.clientId = "orders-client"
         var otherEndpoint = ClientCredentialsTokenProvider.Configuration.test()
@@ -49,7 +49,7 @@ struct TokenCacheTests {
     @Test("a changed secret for the same key gets a new provider, never the old token")
     func rotatedSecretGetsNewProvider() async throws {
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
-        let cache = TokenCache(transport: transport)
+        let cache = TokenCache(transport: transport, logger: .tokenTest)
         var rotated = ClientCredentialsTokenProvider.Configuration.test()
         rotated.clientSecret = "another-secret"
         let first = try await cache.accessToken(for: .test())

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import HTTPTypes
 import Metrics
 import ServiceAuth
@@ -218,5 +219,40 @@ extension ClientCredentialsTokenProvider.Configuration {
             retry: .init(maxAttempts: maxAttempts, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5)),
             requestTimeout: timeout
         )
+    }
+}
+
+extension Logger {
+    /// A logger that drops everything, so expected token failures do not flood test output.
+    static let tokenTest = Logger(label: "serviceauth.tokens.test", factory: { _ in SwiftLogNoOpLogHandler() })
+}
+
+/// A log handler that keeps every rendered line (message and metadata), to check that no
+/// secret or token is ever logged.
+final class TokenTestLogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var all: [String] { lines.withLock { $0 } }
+
+    var logger: Logger {
+        Logger(label: "serviceauth.tokens.capture", factory: { _ in Handler(capture: self) })
+    }
+
+    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    private struct Handler: LogHandler {
+        let capture: TokenTestLogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+            capture.append("\(event.level) \(event.message) \(merged)")
+        }
     }
 }
