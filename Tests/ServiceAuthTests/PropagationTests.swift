@@ -196,3 +196,19 @@ final class TokenTestBox<Value: Sendable>: @unchecked Sendable {
     // (the chain awaits the closure), so accesses never overlap.
     var value: Value?
 }
+
+@Suite("PropagatedUserMiddleware header count")
+struct PropagatedUserHeaderCountTests {
+    @Test("two propagated user headers are malformed (two hops could read them differently)")
+    func twoHeaders() async throws {
+        var fields = HTTPFields()
+        fields.append(HTTPField(name: UserTokenPropagationMiddleware.defaultHeaderName, value: "Bearer alice-token"))
+        fields.append(HTTPField(name: UserTokenPropagationMiddleware.defaultHeaderName, value: "Bearer gateway-token"))
+        let request = HTTPRequest(method: .get, scheme: "http", authority: "orders.test", path: "/", headerFields: fields)
+        let failure = await #expect(throws: AuthFailure.self) {
+            _ = try await ServerMiddlewareChain([PropagatedUserMiddleware(verifier: PropagationTestVerifier())])
+                .run(request, body: MessageBody(), context: RequestContext()) { _, _, _ in (HTTPResponse(status: .ok), MessageBody()) }
+        }
+        #expect(failure?.code == "malformed")
+    }
+}

@@ -11,7 +11,8 @@ public import HTTPTypes
 /// - A valid token: the user is recorded (it must be a ``Identity/Kind/user`` identity; a
 ///   service token forwarded as a user is refused with `wrong_token_use`).
 /// - An invalid token: `401` with the verifier's code (`expired`, `bad_signature`, ...).
-/// - A header that is not `Bearer <token>`: `401 malformed`.
+/// - A header that is not exactly one `Bearer <token>` (``BearerToken/extract(from:name:)``,
+///   at most ``BearerToken/maxHeaderLength`` bytes): `401 malformed`.
 /// - No header: no user; or `401 missing_token` when ``required`` is set.
 public struct PropagatedUserMiddleware: ServerMiddleware {
     /// Verifies the propagated token (typically a `JWTVerifier` for the user pool).
@@ -20,8 +21,6 @@ public struct PropagatedUserMiddleware: ServerMiddleware {
     public let headerName: HTTPField.Name
     /// Whether a request without a propagated user is refused.
     public let required: Bool
-    /// The longest header value accepted, so hostile input costs bounded work.
-    public let maxHeaderBytes: Int
 
     /// Creates the middleware.
     ///
@@ -29,17 +28,14 @@ public struct PropagatedUserMiddleware: ServerMiddleware {
     ///   - verifier: Verifies the propagated token.
     ///   - headerName: The header; `X-Forwarded-Authorization` by default.
     ///   - required: Refuse requests without a propagated user; `false` by default.
-    ///   - maxHeaderBytes: The longest header value accepted; 16 KiB by default.
     public init(
         verifier: any BearerTokenVerifier,
         headerName: HTTPField.Name = UserTokenPropagationMiddleware.defaultHeaderName,
-        required: Bool = false,
-        maxHeaderBytes: Int = 16 * 1024
+        required: Bool = false
     ) {
         self.verifier = verifier
         self.headerName = headerName
         self.required = required
-        self.maxHeaderBytes = maxHeaderBytes
     }
 
     /// Verifies the propagated user token, if any, and records the user.
@@ -58,14 +54,17 @@ public struct PropagatedUserMiddleware: ServerMiddleware {
         context: RequestContext,
         next: ServerNext
     ) async throws -> (HTTPResponse, MessageBody) {
-        guard let value = request.headerFields[headerName] else {
+        let token: String
+        switch BearerToken.extract(from: request.headerFields, name: headerName) {
+        case .missing:
             if required {
                 throw AuthFailure(status: .unauthorized, code: "missing_token", challenge: "Bearer", message: "no propagated user token was sent")
             }
             return try await next(request, body, context)
-        }
-        guard value.utf8.count <= maxHeaderBytes, let token = Self.bearerToken(in: value) else {
-            throw Self.invalid("malformed", "the propagated user token header is not a Bearer token")
+        case .malformed:
+            throw Self.invalid("malformed", "the propagated user token header is not a single Bearer token")
+        case .token(let value):
+            token = value
         }
         let user: Identity
         do {
@@ -82,16 +81,6 @@ public struct PropagatedUserMiddleware: ServerMiddleware {
         context.auth.user = user
         context.auth.userToken = token
         return try await next(request, body, context)
-    }
-
-    /// The token of a `Bearer <token>` value (scheme case-insensitive, RFC 9110 §11.1), or `nil`.
-    static func bearerToken(in value: String) -> String? {
-        let utf8 = value.utf8
-        guard utf8.count > 7, utf8.prefix(6).lazy.map({ $0 | 0x20 }).elementsEqual("bearer".utf8), utf8.dropFirst(6).first == UInt8(ascii: " ")
-        else { return nil }
-        let token = value.dropFirst(7).drop(while: { $0 == " " })
-        guard !token.isEmpty, !token.contains(where: { $0 == " " || $0 == "\t" }) else { return nil }
-        return String(token)
     }
 
     private static func invalid(_ code: String, _ message: String) -> AuthFailure {
