@@ -1,0 +1,54 @@
+public import AsyncHTTPClient
+public import HTTPTypes
+public import ServiceAuth
+import NIOCore
+import NIOHTTP1
+
+/// The core's ``HTTPTransport`` on AsyncHTTPClient: how JWKS documents, OAuth tokens and STS
+/// responses are fetched in a real service.
+public struct AsyncHTTPTransport: HTTPTransport {
+    private let httpClient: HTTPClient
+
+    /// Creates a transport.
+    ///
+    /// - Parameter httpClient: The client to send with; the shared one by default.
+    public init(httpClient: HTTPClient = .shared) {
+        self.httpClient = httpClient
+    }
+
+    /// Sends a request and reads at most `maxResponseBytes` of the response body.
+    ///
+    /// - Throws: ``HTTPTransportError/invalidURL``, ``HTTPTransportError/timeout``,
+    ///   ``HTTPTransportError/responseTooLarge``, or AsyncHTTPClient's connection errors.
+    public func send(
+        _ request: HTTPRequest,
+        body: [UInt8]?,
+        timeout: Duration,
+        maxResponseBytes: Int
+    ) async throws -> (HTTPResponse, [UInt8]) {
+        guard request.scheme != nil, request.authority != nil else { throw HTTPTransportError.invalidURL }
+        var outgoing = HTTPClientRequest(url: request.urlString)
+        outgoing.method = HTTPMethod(request.method)
+        for field in request.headerFields {
+            outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        if let body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+
+        let deadline = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+            + timeout.components.attoseconds / 1_000_000_000)
+        do {
+            let response = try await httpClient.execute(outgoing, timeout: deadline)
+            var fields = HTTPFields()
+            for header in response.headers {
+                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+            }
+            let head = HTTPResponse(status: .init(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase), headerFields: fields)
+            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            return (head, Array(buffer.readableBytesView))
+        } catch is NIOTooManyBytesError {
+            throw HTTPTransportError.responseTooLarge
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw HTTPTransportError.timeout
+        }
+    }
+}

@@ -1,0 +1,262 @@
+public import Logging
+public import ServiceAuth
+public import ServiceLifecycle
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOPosix
+
+/// A minimal HTTP/1.1 server that runs a chain of ``ServerMiddleware`` in front of a
+/// ``Router``.
+///
+/// Built on SwiftNIO's `NIOAsyncChannel` with the swift-http-types codec, so requests and
+/// responses are `HTTPRequest`/`HTTPResponse`. It keeps connections alive, bounds request
+/// heads (`431`) and bodies (`413`), closes idle connections, and answers malformed requests
+/// with `400` without disturbing other connections.
+///
+/// Middleware run **before routing**: an unauthenticated request to an unknown path is
+/// refused by the authenticator, not told that the path does not exist. The matched route's
+/// pattern and parameters are in the ``RequestContext`` so policy can depend on them.
+///
+/// It conforms to swift-service-lifecycle's `Service`: on graceful shutdown (e.g. SIGTERM
+/// through a `ServiceGroup`) it stops accepting connections, lets in-flight requests finish,
+/// closes idle connections, and returns from ``run()``.
+public struct HTTPServer: Service {
+    /// The configuration.
+    public let configuration: HTTPServerConfiguration
+    private let router: Router
+    private let chain: ServerMiddlewareChain
+    private let logger: Logger
+    private let eventLoopGroup: any EventLoopGroup
+    private let listening = ListeningAddress()
+    private let connections = ConnectionRegistry()
+
+    /// Creates a server.
+    ///
+    /// - Parameters:
+    ///   - configuration: Address and limits.
+    ///   - router: The routes.
+    ///   - middleware: Server middleware, outermost first.
+    ///   - logger: The logger; the default label is `serviceauth.server`.
+    public init(
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+        router: Router,
+        middleware: [any ServerMiddleware] = [],
+        logger: Logger = Logger(label: "serviceauth.server")
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.chain = ServerMiddlewareChain(middleware)
+        self.logger = logger
+        self.eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    }
+
+    /// Waits until the server is bound and returns its port (useful with port `0`).
+    ///
+    /// - Throws: The error that made binding fail.
+    public func listeningPort() async throws -> Int {
+        try await listening.value()
+    }
+
+    /// The number of open client connections.
+    public var openConnectionCount: Int { connections.count }
+
+    /// Binds, serves until graceful shutdown or cancellation, then drains in-flight requests.
+    ///
+    /// - Throws: The error that made binding fail.
+    public func run() async throws {
+        let serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, Never>
+        do {
+            serverChannel = try await bind()
+        } catch {
+            listening.resolve(.failure(error))
+            throw error
+        }
+        let port = serverChannel.channel.localAddress?.port ?? configuration.port
+        listening.resolve(.success(port))
+        logger.debug("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+
+        let connections = self.connections
+        let stopAccepting: @Sendable () -> Void = {
+            serverChannel.channel.close(promise: nil)
+            connections.quiesceAll()
+        }
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await serverChannel.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            group.addTask { await self.serve(connection) }
+                        }
+                    }
+                }
+            } onGracefulShutdown: {
+                stopAccepting()
+            }
+        } onCancel: {
+            stopAccepting()
+        }
+    }
+
+    private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, Never> {
+        let configuration = self.configuration
+        let connections = self.connections
+        return try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Self.configurePipeline(channel.pipeline.syncOperations, configuration: configuration)
+                    connections.register(channel)
+                    channel.closeFuture.whenComplete { _ in connections.unregister(channel) }
+                    return try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    private static func configurePipeline(
+        _ pipeline: ChannelPipeline.SynchronousOperations,
+        configuration: HTTPServerConfiguration
+    ) throws {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderListSize = configuration.maxHeaderBytes
+        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
+        limits.maxHeaderFieldCount = configuration.maxHeaderCount
+        let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
+            + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
+        try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
+        try pipeline.configureHTTPServerPipeline(
+            withErrorHandling: false,
+            withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
+            withDecoderLimitConfiguration: limits
+        )
+        try pipeline.addHandler(ProtocolErrorResponder())
+        try pipeline.addHandler(KeepAliveNormalizer())
+        try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+        try pipeline.addHandler(IdleConnectionCloser())
+    }
+
+    /// Serves one connection: one request at a time until the client or the server closes it.
+    private func serve(_ connection: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>) async {
+        let remoteAddress = connection.channel.remoteAddress?.description
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var parts = inbound.makeAsyncIterator()
+                while let part = try await parts.next() {
+                    guard case .head(let request) = part else { return }  // body without a head: protocol violation
+                    let keepAlive = try await handle(request, parts: &parts, outbound: outbound, remoteAddress: remoteAddress)
+                    if !keepAlive { return }
+                }
+            }
+        } catch {
+            // Resets, parse errors (already answered by ProtocolErrorResponder) and the like
+            // end only this connection.
+            logger.trace("connection ended", metadata: ["error": "\(type(of: error))"])
+        }
+    }
+
+    /// Reads one request's body, runs it through middleware and router, writes the response.
+    ///
+    /// - Returns: Whether the connection may be reused.
+    private func handle(
+        _ request: HTTPRequest,
+        parts: inout NIOAsyncChannelInboundStream<HTTPRequestPart>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<HTTPResponsePart>,
+        remoteAddress: String?
+    ) async throws -> Bool {
+        let wantsClose = request.headerFields[values: .connection].contains { $0.lowercased().contains("close") }
+
+        // Refuse an announced oversized body before reading any of it.
+        if let declared = request.headerFields[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
+            try await write(Self.tooLarge(configuration.maxBodyBytes), to: outbound, close: true)
+            return false
+        }
+        var body: [UInt8] = []
+        var tooLarge = false
+        readBody: while let part = try await parts.next() {
+            switch part {
+            case .body(let buffer):
+                if buffer.readableBytes > configuration.maxBodyBytes - body.count {
+                    tooLarge = true
+                    break readBody
+                }
+                body.append(contentsOf: buffer.readableBytesView)
+            case .end:
+                break readBody
+            case .head:
+                return false
+            }
+        }
+        if tooLarge {
+            // The rest of the body is never read: answer and close the connection.
+            try await write(Self.tooLarge(configuration.maxBodyBytes), to: outbound, close: true)
+            return false
+        }
+
+        let response = await respond(to: request, body: MessageBody(body), remoteAddress: remoteAddress)
+        try await write(response, to: outbound, close: wantsClose, isHead: request.method == .head)
+        return !wantsClose
+    }
+
+    /// Runs the middleware chain and the router, turning thrown errors into responses.
+    private func respond(to request: HTTPRequest, body: MessageBody, remoteAddress: String?) async -> (HTTPResponse, MessageBody) {
+        var context = RequestContext(remoteAddress: remoteAddress, logger: logger)
+        let match = router.match(method: request.method, path: request.path ?? "/")
+        if case .found(let pattern, let parameters, _) = match {
+            context.routePattern = pattern
+            context.pathParameters = parameters
+        }
+        do {
+            return try await chain.run(request, body: body, context: context) { request, body, context in
+                switch match {
+                case .found(_, _, let handler):
+                    return try await handler(request, body, context)
+                case .methodNotAllowed(let methods):
+                    var response = Responses.error("method_not_allowed", message: "method not allowed", status: .methodNotAllowed)
+                    response.0.headerFields[.allow] = methods.map(\.rawValue).joined(separator: ", ")
+                    return response
+                case .notFound:
+                    return Responses.error("not_found", message: "no such route", status: .notFound)
+                }
+            }
+        } catch let failure as any AuthFailureConvertible {
+            return failure.authFailure.response()
+        } catch let error as MessageBodyTooLarge {
+            return Self.tooLarge(error.limit)
+        } catch {
+            // Never echo internal errors: they may carry details an attacker should not see.
+            logger.error("handler failed", metadata: ["error": "\(type(of: error))", "path": "\(request.path ?? "")"])
+            return Responses.error("internal_error", message: "internal server error", status: .internalServerError)
+        }
+    }
+
+    private func write(
+        _ response: (HTTPResponse, MessageBody),
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPResponsePart>,
+        close: Bool,
+        isHead: Bool = false
+    ) async throws {
+        var head = response.0
+        if close { head.headerFields[.connection] = "close" }
+        if let bytes = response.1.bufferedBytes {
+            if head.headerFields[.contentLength] == nil { head.headerFields[.contentLength] = String(bytes.count) }
+            try await outbound.write(.head(head))
+            if !isHead, !bytes.isEmpty { try await outbound.write(.body(ByteBuffer(bytes: bytes))) }
+            try await outbound.write(.end(nil))
+            return
+        }
+        try await outbound.write(.head(head))
+        for try await chunk in response.1 where !isHead {
+            try await outbound.write(.body(ByteBuffer(bytes: chunk)))
+        }
+        try await outbound.write(.end(nil))
+    }
+
+    private static func tooLarge(_ limit: Int) -> (HTTPResponse, MessageBody) {
+        Responses.error("body_too_large", message: "request body exceeds \(limit) bytes", status: .contentTooLarge)
+    }
+}
