@@ -45,9 +45,12 @@ struct ClaimRules {
         // Cognito: access tokens name the client in client_id, id tokens in aud.
         let clientId = clientIdClaim ?? (audiences.count == 1 ? audiences[0] : nil)
         if !configuration.audiences.isEmpty || !configuration.clientIds.isEmpty {
-            let clientCandidates: [String] = tokenUse == "access" ? clientIdClaim.map { [$0] } ?? []
-                : tokenUse == "id" ? audiences
-                : (clientIdClaim.map { [$0] } ?? []) + audiences
+            var clientCandidates: [String] = []
+            switch tokenUse {
+            case "access": if let clientIdClaim { clientCandidates = [clientIdClaim] }
+            case "id": clientCandidates = audiences
+            default: clientCandidates = (clientIdClaim.map { [$0] } ?? []) + audiences
+            }
             let audienceOK = audiences.contains(where: configuration.audiences.contains)
             let clientOK = clientCandidates.contains(where: configuration.clientIds.contains)
             guard audienceOK || clientOK else { throw JWTError(.wrongAudience, "the token is not meant for this service") }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension JWTVerifier {
     /// The Cognito `token_use` claim.

@@ -54,14 +54,23 @@ public struct RoutePolicy: Sendable {
         self.rules = rules
     }
 
-    /// Appends a rule.
+    /// Appends a rule for one method.
     ///
     /// - Parameters:
-    ///   - method: The method, or `nil` for all.
+    ///   - method: The method.
     ///   - pattern: The path pattern.
     ///   - requirement: What the route needs.
-    public mutating func add(_ method: HTTPRequest.Method? = nil, _ pattern: String, _ requirement: Requirement) {
+    public mutating func add(_ method: HTTPRequest.Method, _ pattern: String, _ requirement: Requirement) {
         rules.append(Rule(method: method, pattern: pattern, requirement: requirement))
+    }
+
+    /// Appends a rule for every method.
+    ///
+    /// - Parameters:
+    ///   - pattern: The path pattern.
+    ///   - requirement: What the route needs.
+    public mutating func add(_ pattern: String, _ requirement: Requirement) {
+        rules.append(Rule(method: nil, pattern: pattern, requirement: requirement))
     }
 
     /// The requirement for a request.
