@@ -159,8 +159,10 @@ public final class JWKSCache: Sendable {
             let outcome = await task.value
             if let key = cachedKey(keyID) { return key }
             if let fallback { return fallback }
-            rememberUnknown(keyID)
+            // Only a successful fetch proves the kid unknown; after a failed one the global
+            // rate limit alone holds back retries.
             if case .failure(let error) = outcome { throw error }
+            rememberUnknown(keyID)
             throw JWTError(.unknownKey, "no key with this kid is published by the issuer")
         }
     }
