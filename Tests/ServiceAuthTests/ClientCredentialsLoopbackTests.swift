@@ -160,7 +160,8 @@ struct ClientCredentialsLoopbackTests {
         let metrics = TokenTestMetrics()
         let makeProvider: @Sendable (String) -> ClientCredentialsTokenProvider = { baseURL in
             ClientCredentialsTokenProvider(
-                configuration: configuration(baseURL, timeout: .milliseconds(200)),
+                // Short enough to make the hang case quick, long enough for a loaded machine.
+                configuration: configuration(baseURL, timeout: .seconds(1)),
                 transport: AsyncHTTPTransport(),
                 now: clock.now,
                 logger: .tokenTest,
@@ -170,37 +171,43 @@ struct ClientCredentialsLoopbackTests {
         switch outage {
         case .connectionRefused:
             // Obtain the first token from a live server, then stop it: its port now refuses.
-            let provider = try await withTestServer(router: endpoint.router) { baseURL async throws -> ClientCredentialsTokenProvider in
+            let (provider, first) = try await withTestServer(router: endpoint.router) { baseURL async throws -> (ClientCredentialsTokenProvider, String) in
                 let provider = makeProvider(baseURL)
-                #expect(try await provider.accessToken() == "t1")
-                return provider
+                return (provider, try await provider.accessToken())
             }
-            try await expectValidUntilExpiry(provider, clock: clock, metrics: metrics)
-            #expect(endpoint.requestCount == 1)
+            let requestsBefore = endpoint.requestCount
+            try await expectValidUntilExpiry(provider, token: first, clock: clock, metrics: metrics)
+            #expect(endpoint.requestCount == requestsBefore)  // nothing reached the stopped server
         case .status500, .hangPastTimeout:
             try await withTestServer(router: endpoint.router) { baseURL in
                 defer { gate.open() }
                 let provider = makeProvider(baseURL)
-                #expect(try await provider.accessToken() == "t1")
+                let first = try await provider.accessToken()
+                let requestsBefore = endpoint.requestCount
                 endpoint.setBehavior(
                     outage == .status500 ? .raw(status: 500, body: "{}") : .gated(gate, then: .token(prefix: "late", expiresIn: 3600))
                 )
-                try await expectValidUntilExpiry(provider, clock: clock, metrics: metrics)
-                #expect(endpoint.requestCount > 1)
+                try await expectValidUntilExpiry(provider, token: first, clock: clock, metrics: metrics)
+                #expect(endpoint.requestCount > requestsBefore)
             }
         }
     }
 
     /// With the issuer failing: callers keep getting the cached token through the refresh window
     /// and the failed background refresh, then get `issuer_unavailable` once it expired.
-    private func expectValidUntilExpiry(_ provider: ClientCredentialsTokenProvider, clock: TokenTestClock, metrics: TokenTestMetrics) async throws {
+    private func expectValidUntilExpiry(
+        _ provider: ClientCredentialsTokenProvider,
+        token: String,
+        clock: TokenTestClock,
+        metrics: TokenTestMetrics
+    ) async throws {
         clock.advance(by: 3000)  // inside the refresh window (720 s before expiry)
-        for _ in 0..<20 { #expect(try await provider.accessToken() == "t1") }
+        for _ in 0..<20 { #expect(try await provider.accessToken() == token) }
         await tokenTestWaitUntil("the background refresh gives up") {
             metrics.value("serviceauth_token_failures_total", [("code", "issuer_unavailable")]) >= 1
         }
         clock.advance(by: 500)  // 100 s left: still valid
-        for _ in 0..<20 { #expect(try await provider.accessToken() == "t1") }
+        for _ in 0..<20 { #expect(try await provider.accessToken() == token) }
         clock.advance(by: 100)  // expired
         let error = await #expect(throws: TokenProviderError.self) { try await provider.accessToken() }
         #expect(error?.code == .issuerUnavailable)
