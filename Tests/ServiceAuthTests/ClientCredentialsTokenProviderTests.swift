@@ -252,6 +252,27 @@ struct ClientCredentialsTokenProviderTests {
         #expect(transport.requestCount == 1)
     }
 
+    @Test("releasing the provider cancels the fetch it owns")
+    func deinitCancelsFetch() async throws {
+        let clock = TokenTestClock()
+        let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
+        var provider: ClientCredentialsTokenProvider? = ClientCredentialsTokenProvider(
+            configuration: .test(timeout: .seconds(3600)),
+            transport: transport,
+            now: clock.now,
+            logger: .tokenTest
+        )
+        #expect(try await provider?.accessToken() == "t1")
+        transport.setBehavior(.hang)
+        clock.advance(by: 3000)
+        #expect(try await provider?.accessToken() == "t1")  // starts the background refresh
+        await tokenTestWaitUntil("the refresh request is in flight") { transport.requestCount == 2 }
+        #expect(transport.cancelledCount == 0)
+        provider = nil
+        await tokenTestWaitUntil("the refresh is cancelled") { transport.cancelledCount == 1 }
+        #expect(transport.requestCount == 2)
+    }
+
     @Test("plain http to a non-loopback host is refused before any request", arguments: [
         "http://issuer.example.com/oauth2/token", "ftp://127.0.0.1/token", "not a url", "http://user@127.0.0.1/token",
     ])

@@ -33,6 +33,7 @@ final class TokenTestTransport: HTTPTransport {
     private struct State {
         var behavior: Behavior
         var requests: [Recorded] = []
+        var cancelled = 0
     }
 
     private let state: Mutex<State>
@@ -41,6 +42,8 @@ final class TokenTestTransport: HTTPTransport {
 
     var requestCount: Int { state.withLock { $0.requests.count } }
     var requests: [Recorded] { state.withLock { $0.requests } }
+    /// How many hanging requests were cancelled.
+    var cancelledCount: Int { state.withLock { $0.cancelled } }
 
     func setBehavior(_ behavior: Behavior) { state.withLock { $0.behavior = behavior } }
 
@@ -63,7 +66,12 @@ final class TokenTestTransport: HTTPTransport {
         case .refuse:
             throw TokenTestConnectionRefused()
         case .hang:
-            try await Task.sleep(for: .seconds(3600))
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                state.withLock { $0.cancelled += 1 }
+                throw error
+            }
             throw CancellationError()
         case .gated(let gate, let then):
             await gate.wait()

@@ -36,8 +36,12 @@ struct ClientCredentialsExchange: Sendable {
             try Task.checkCancellation()
             let result = await send(request.0, body: request.1, now: now)
             switch result {
-            case .success:
+            case .success(let token):
                 metrics.requestsSucceeded.increment()
+                logger.debug(
+                    "token issued",
+                    metadata: ["client_id": "\(configuration.clientId)", "usable_until": "\(token.usableUntil)", "attempt": "\(attempt)"]
+                )
                 return result
             case .failure(let error):
                 metrics.requestsFailed.increment()
