@@ -61,4 +61,12 @@ struct ClientCredentialsEncodingTests {
         #expect(error?.code == .invalidConfiguration)
         #expect(transport.requestCount == 0)
     }
+
+    @Test("the Cognito domain's token endpoint")
+    func cognitoEndpoint() {
+        #expect(
+            ClientCredentialsTokenProvider.Configuration.cognitoTokenEndpoint(domainPrefix: "my-app", region: "eu-west-1")
+                == "https://my-app.auth.eu-west-1.amazoncognito.com/oauth2/token"
+        )
+    }
 }

@@ -205,6 +205,21 @@ struct ClientCredentialsTokenProviderTests {
         #expect(transport.requestCount == 1)
     }
 
+    @Test("an oversized token or response body is invalid_response, not retried")
+    func oversized() async throws {
+        let bodies = [
+            #"{"access_token":"\#(String(repeating: "a", count: 17_000))","token_type":"Bearer","expires_in":3600}"#,
+            #"{"access_token":"abc","token_type":"Bearer","expires_in":3600,"pad":"\#(String(repeating: "x", count: 70_000))"}"#,
+        ]
+        for body in bodies {
+            let transport = TokenTestTransport(.raw(status: 200, body: body))
+            let provider = ClientCredentialsTokenProvider(configuration: .test(), transport: transport, logger: .tokenTest)
+            let error = await #expect(throws: TokenProviderError.self) { try await provider.accessToken() }
+            #expect(error?.code == .invalidResponse)
+            #expect(transport.requestCount == 1)
+        }
+    }
+
     @Test("expires_in as a string and a case-insensitive token type are accepted")
     func lenientButValidResponse() async throws {
         let transport = TokenTestTransport(.raw(status: 200, body: #"{"access_token":"eyJ.abc-_~+/=","token_type":"bearer","expires_in":"3600"}"#))

@@ -52,7 +52,10 @@ final class TokenTestTransport: HTTPTransport {
             state.requests.append(Recorded(request: request, body: String(decoding: body ?? [], as: UTF8.self)))
             return (state.behavior, state.requests.count)
         }
-        return try await respond(behavior, number: number)
+        let (response, bytes) = try await respond(behavior, number: number)
+        // Like a real transport: stop reading past the caller's limit.
+        guard bytes.count <= maxResponseBytes else { throw HTTPTransportError.responseTooLarge }
+        return (response, bytes)
     }
 
     private func respond(_ behavior: Behavior, number: Int) async throws -> (HTTPResponse, [UInt8]) {

@@ -77,6 +77,16 @@ extension ClientCredentialsTokenProvider {
             self.allowInsecureHTTP = allowInsecureHTTP
         }
 
+        /// The token endpoint of an Amazon Cognito user pool domain with a Cognito prefix domain.
+        ///
+        /// - Parameters:
+        ///   - domainPrefix: The domain prefix, e.g. `my-app`.
+        ///   - region: The AWS region, e.g. `us-east-1`.
+        /// - Returns: `https://{domainPrefix}.auth.{region}.amazoncognito.com/oauth2/token`.
+        public static func cognitoTokenEndpoint(domainPrefix: String, region: String) -> String {
+            "https://\(domainPrefix).auth.\(region).amazoncognito.com/oauth2/token"
+        }
+
         /// A description with the client secret redacted.
         public var description: String {
             "ClientCredentials(endpoint: \(tokenEndpoint), clientId: \(clientId), scopes: \(scopes), "
