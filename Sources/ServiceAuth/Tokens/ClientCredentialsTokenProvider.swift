@@ -23,9 +23,9 @@ import Synchronization
 ///   ``RetryPolicy/failureCooldown`` so that many callers cannot cause a retry storm.
 ///
 /// Concurrency: the fetch runs in a `Task` that the provider owns. There is at most one at a
-/// time; it is bounded by the retry policy and request timeout, holds no reference to the
-/// provider (only to a value-type exchange and, weakly, back to the provider to store the
-/// result), and is cancelled when the provider is deinitialised.
+/// time; it is bounded by the retry policy and request timeout, holds the provider only weakly
+/// (to store the result), and is cancelled when the provider is deinitialised. Callers waiting
+/// for it can be cancelled individually without stopping it for the others.
 ///
 /// Secrets: neither the client secret nor a token is ever logged or put into an error.
 public final class ClientCredentialsTokenProvider: AccessTokenProvider {
