@@ -63,11 +63,13 @@ import Testing
             #expect(try await provider.accessToken() == token)
 
             let iss = try #require(issuer.issuer)
-            let clock = TestClock(Date().timeIntervalSince1970)
+            // Real time plus an offset the test moves: tokens come from the issuer's real clock.
+            let offset = TestClock(0)
+            let clock: @Sendable () -> Date = { Date().addingTimeInterval(offset.now.timeIntervalSince1970) }
             let verifier = JWTVerifier(
                 configuration: .init(issuers: [iss], clientIds: ["gateway"], tokenUse: .access, requiredScopes: ["orders/invoke"]),
                 transport: transport,
-                now: clock.closure
+                now: clock
             )
             let verified = try await verifier.verify(token)
             #expect(verified.clientId == "gateway")
@@ -87,7 +89,7 @@ import Testing
             )
             let fresh = try #require(jsonObject(body)["access_token"] as? String)
             // The verifier refetches keys for an unknown kid at most once a second.
-            clock.advance(2)
+            offset.advance(2)
             #expect(try await verifier.verify(fresh).keyID == newKid)
         }
     }
