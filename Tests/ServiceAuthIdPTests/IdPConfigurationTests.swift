@@ -97,3 +97,16 @@ import Testing
         #expect(try IdPConfiguration.decode(data) == IdPConfiguration.demo)
     }
 }
+
+@Suite struct IdPConfigurationRedactionTests {
+    @Test func printingTheConfigurationShowsNoSecret() {
+        var dumped = ""
+        dump(IdPConfiguration.demo, to: &dumped)
+        for text in [String(describing: IdPConfiguration.demo), String(reflecting: IdPConfiguration.demo), dumped] {
+            #expect(!text.contains("gateway-secret"))
+            #expect(!text.contains("alice-password"))
+            #expect(!text.contains("orders-service-secret-access-key"))
+            #expect(text.contains("AKIAORDERSSERVICE001"))
+        }
+    }
+}
