@@ -87,6 +87,21 @@ import Testing
         let discovery = try await runProcess(["/usr/bin/env", "curl", "-sS", "\(baseURL)/us-east-1_LOCAL/.well-known/openid-configuration"])
         #expect(discovery.output.contains(#""issuer":"\#(baseURL)/us-east-1_LOCAL""#))
 
+        // `serviceauth verify` accepts what `serviceauth idp` issues, and refuses a missing scope.
+        let answer = try await runProcess([
+            "/usr/bin/env", "curl", "-sS", "-u", "gateway:gateway-secret", "-d", "grant_type=client_credentials", "\(baseURL)/oauth2/token",
+        ])
+        let token = try #require(jsonObject(answer.output)["access_token"] as? String, "\(answer.output)")
+        let issuer = "\(baseURL)/us-east-1_LOCAL"
+        let verified = try await runProcess([
+            try executable.path, "verify", token, "--issuer", issuer, "--client-id", "gateway", "--token-use", "access", "--scope", "orders/invoke",
+        ])
+        #expect(verified.status == 0, "\(verified.output)")
+        #expect(verified.output.contains(#""client_id":"gateway""#))
+        let refused = try await runProcess([try executable.path, "verify", token, "--issuer", issuer, "--scope", "orders/read"])
+        #expect(refused.status == 1)
+        #expect(refused.output.contains(#""error":"missing_scope""#))
+
         kill(pid, SIGTERM)
         var status: Int32 = -1
         for await code in exits { status = code }
