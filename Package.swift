@@ -115,6 +115,7 @@ let package = Package(
                 "ServiceAuth",
                 "ServiceAuthHTTP",
                 "ServiceAuthIdP",
+                "SampleServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
