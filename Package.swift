@@ -133,6 +133,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "SampleServicesTests",
+            dependencies: ["SampleServices", "ServiceAuth", "ServiceAuthHTTP"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "ServiceAuthHTTPTests",
             dependencies: [
                 "ServiceAuth",

@@ -78,9 +78,11 @@ public enum DemoScenarios {
         return results
     }
 
-    /// Logs a user in with Cognito's `InitiateAuth` (`USER_PASSWORD_AUTH`) and returns the
-    /// access token.
-    static func login(_ chain: DemoChain, username: String, password: String) async throws -> String {
+    /// Logs a user in with Cognito's `InitiateAuth` (`USER_PASSWORD_AUTH`, app client `web`)
+    /// and returns the access token.
+    ///
+    /// - Throws: When the issuer refuses the login.
+    public static func login(_ chain: DemoChain, username: String, password: String) async throws -> String {
         var fields = HTTPFields()
         fields[.contentType] = "application/x-amz-json-1.1"
         fields[HTTPField.Name("X-Amz-Target")!] = "AWSCognitoIdentityProviderService.InitiateAuth"
