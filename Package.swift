@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SampleServicesTests",
-            dependencies: ["SampleServices", "ServiceAuth", "ServiceAuthHTTP"],
+            dependencies: ["SampleServices", "ServiceAuth", "ServiceAuthHTTP", "ServiceAuthTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
