@@ -35,6 +35,8 @@ struct JWKSCacheTests {
             ["kty": "RSA", "kid": "ops", "key_ops": ["encrypt"], "n": TestJWK.rsa().objectValue!["n"]!, "e": "AQAB"],
             ["kty": "RSA", "kid": "alg-mismatch", "alg": "ES256", "n": TestJWK.rsa().objectValue!["n"]!, "e": "AQAB"],
             ["kty": "RSA", "kid": "garbage", "n": "!!!", "e": "AQAB"],
+            // 8800 bits: over the 8192-bit cap that keeps a hostile JWKS from slowing every check.
+            ["kty": "RSA", "kid": "huge", "n": .string(Base64URL.encode([0xC3] + [UInt8](repeating: 0x5A, count: 1098) + [0x01])), "e": "AQAB"],
             "not an object",
             TestJWK.p256(),
             TestJWK.ed25519(),

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 import HTTPTypes
 import Synchronization
+import Crypto
 
 /// The public keys of one issuer, fetched from its JWKS and kept ready to use.
 ///
@@ -27,6 +28,9 @@ public final class JWKSCache: Sendable {
     private let now: @Sendable () -> Date
     private let logger: Logger
     private let state: Mutex<State>
+    /// Bumped whenever a fetch changes the published keys, so cached verifications can tell
+    /// with one atomic load that their key is still there.
+    private let generation = Atomic<Int>(0)
 
     private struct State: Sendable {
         var keys = JWKSetParser.Result()
@@ -108,6 +112,9 @@ public final class JWKSCache: Sendable {
     public func refresher(interval: Duration = .seconds(300)) -> JWKSRefresher {
         JWKSRefresher(caches: [self], interval: interval)
     }
+
+    /// Changes whenever a fetch changes the set of published keys.
+    var keySetGeneration: Int { generation.load(ordering: .acquiring) }
 
     // MARK: - Key lookup
 
@@ -230,6 +237,9 @@ public final class JWKSCache: Sendable {
             let (keys, maxAge) = try await fetchKeySet()
             let date = now()
             state.withLock { state in
+                if Self.fingerprints(state.keys) != Self.fingerprints(keys) {
+                    generation.add(1, ordering: .releasing)
+                }
                 state.keys = keys
                 state.loadedAt = date
                 state.freshUntil = date.addingTimeInterval(maxAge)
@@ -247,6 +257,12 @@ public final class JWKSCache: Sendable {
             logger.warning("JWKS fetch failed; cached keys stay in service", metadata: ["reason": "\(error.message)"])
         }
         return outcome
+    }
+
+    private static func fingerprints(_ keys: JWKSetParser.Result) -> [String: SHA256.Digest] {
+        var result = keys.keysByID.mapValues(\.fingerprint)
+        for (index, key) in keys.unnamedKeys.enumerated() { result["#\(index)"] = key.fingerprint }
+        return result
     }
 
     private func fetchKeySet() async throws(JWTError) -> (JWKSetParser.Result, TimeInterval) {

@@ -97,6 +97,14 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
     /// Whether every issuer's keys are loaded.
     public var isReady: Bool { issuers.allSatisfy { $0.jwks.isReady } }
 
+    /// A background service refreshing every issuer's keys.
+    ///
+    /// - Parameter interval: The time between refreshes.
+    /// - Returns: A swift-service-lifecycle `Service`.
+    public func keyRefresher(interval: Duration = .seconds(300)) -> JWKSRefresher {
+        JWKSRefresher(caches: keySources, interval: interval)
+    }
+
     /// Loads every issuer's keys.
     ///
     /// - Throws: ``JWTError`` `jwks_unavailable` when an issuer's keys cannot be loaded.
@@ -129,13 +137,13 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
             var text = token
             let key = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
             digest = key
-            if let cached = tokenCache.lookup(key, owner: ObjectIdentifier(cacheOwner), at: date),
-               let position = issuerIndex[cached.token.issuer]
-            {
-                let issuer = issuers[position]
-                // Valid only while the key that verified it is still published.
-                let current = cached.token.keyID.flatMap { issuer.jwks.cachedKey($0) }
-                if current?.fingerprint == cached.keyFingerprint {
+            if let cached = tokenCache.lookup(key, owner: ObjectIdentifier(cacheOwner), at: date) {
+                let issuer = issuers[cached.issuerPosition]
+                // Valid only while the key that verified it is still published: certainly so
+                // while the key set is unchanged, else look the key up again.
+                let stillPublished = issuer.jwks.keySetGeneration == cached.keyGeneration
+                    || cached.token.keyID.flatMap { issuer.jwks.cachedKey($0) }?.fingerprint == cached.keyFingerprint
+                if stillPublished {
                     try issuer.configuration.customCheck?(cached.token)
                     return cached.token
                 }
@@ -163,6 +171,8 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
             try Self.checkType(jws.header, expected: expectedType)
         }
 
+        // Read before the key: if the key set changes meanwhile, cached hits re-check the key.
+        let keyGeneration = issuer.jwks.keySetGeneration
         let key: JWKSKey
         switch jws.header["kid"] {
         case .string(let kid)?:
@@ -184,7 +194,10 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
             .verify(issuer: issText, keyID: key.keyID, algorithm: algorithm, token: token)
         try configuration.customCheck?(verified)
         if let tokenCache, let digest {
-            tokenCache.insert(digest, token: verified, keyFingerprint: key.fingerprint, owner: ObjectIdentifier(cacheOwner), at: date)
+            tokenCache.insert(
+                digest, token: verified, keyFingerprint: key.fingerprint, keyGeneration: keyGeneration,
+                owner: ObjectIdentifier(cacheOwner), issuerPosition: position, at: date
+            )
         }
         return verified
     }
