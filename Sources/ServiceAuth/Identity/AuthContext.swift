@@ -19,13 +19,23 @@ public struct AuthContext: Sendable, Hashable {
     /// The services the request passed through before reaching this one, outermost first,
     /// as vouched for by a verified caller.
     public var chain: [String]
+    /// Key-value context an authorizer attached to the request (API Gateway's authorizer
+    /// `context`), for handlers and downstream calls.
+    public var attributes: [String: String]
 
     /// Creates an authentication context.
-    public init(caller: Identity? = nil, user: Identity? = nil, userToken: String? = nil, chain: [String] = []) {
+    public init(
+        caller: Identity? = nil,
+        user: Identity? = nil,
+        userToken: String? = nil,
+        chain: [String] = [],
+        attributes: [String: String] = [:]
+    ) {
         self.caller = caller
         self.user = user
         self.userToken = userToken
         self.chain = chain
+        self.attributes = attributes
     }
 
     /// Whether any identity was verified.
