@@ -110,7 +110,8 @@ struct JWKSCacheTests {
         _ = try await cache.key(for: "rsa-1")
         #expect(transport.requestCount == 1)
         clock.advance(2)
-        _ = try await cache.key(for: "rsa-1")
+        _ = try await cache.key(for: "rsa-1")  // stale: served at once, refreshed in the background
+        await cache.awaitPendingFetch()
         #expect(transport.requestCount == 2)
     }
 
@@ -124,6 +125,7 @@ struct JWKSCacheTests {
         #expect(transport.requestCount == 1)
         clock.advance(2)
         _ = try await cache.key(for: "rsa-1")
+        await cache.awaitPendingFetch()
         #expect(transport.requestCount == 2)
     }
 
@@ -148,12 +150,29 @@ struct JWKSCacheTests {
         default: transport.set(.init(status: .internalServerError, body: TestJWK.set([])))
         }
         clock.advance(60)
-        _ = try await cache.key(for: "rsa-1")  // stale, refetch fails, cached key still used
+        _ = try await cache.key(for: "rsa-1")  // stale: cached key used, the refetch fails
+        await cache.awaitPendingFetch()
         #expect(transport.requestCount == 2)
         await #expect(throws: JWTError.self) { try await cache.refresh() }
         #expect(cache.keyIDs.contains("rsa-1"))
         clock.advance(60)
         _ = try await cache.key(for: "rsa-1")
+    }
+
+    @Test func staleKeysNeverWaitForASlowIssuer() async throws {
+        let transport = FakeJWKSTransport()
+        transport.setKeys(TestJWK.standard, cacheControl: "max-age=10")
+        let clock = TestClock()
+        let cache = cache(transport, clock: clock) { $0.fetchTimeout = .seconds(30) }
+        try await cache.hydrate()
+        transport.set(.init(body: TestJWK.standard, delay: .seconds(20)))
+        clock.advance(60)
+        let start = ContinuousClock.now
+        for _ in 0..<10 { _ = try await cache.key(for: "rsa-1") }
+        #expect(ContinuousClock.now - start < .seconds(10))
+        // One background refresh (still waiting on the issuer), not one per request.
+        for _ in 0..<100 where transport.requestCount < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(transport.requestCount == 2)
     }
 
     @Test func unavailableBeforeFirstLoad() async {

@@ -16,7 +16,8 @@ import Crypto
 ///   yet a genuinely new key is picked up within that interval (no per-URL penalty box);
 /// - concurrent misses share one fetch (single flight);
 /// - a fetch replaces the whole key table, so keys the issuer removed are evicted;
-/// - a failed fetch (outage, garbage) keeps the cached keys in service.
+/// - a failed fetch (outage, garbage) keeps the cached keys in service;
+/// - a stale but known key is used at once while a background fetch refreshes the set.
 ///
 /// Freshness follows `Cache-Control: max-age`, else ``Configuration/defaultMaxAge``. Call
 /// ``hydrate()`` before taking traffic; ``isReady`` tells readiness probes when keys are loaded.
@@ -141,10 +142,10 @@ public final class JWKSCache: Sendable {
         let date = now()
         let decision: MissDecision = state.withLock { state in
             if let key = state.keys.keysByID[keyID] {
-                // Stale but known: refresh if the rate limit allows, else keep using it.
-                if let inflight = state.inflight { return .wait(inflight, fallback: key) }
-                guard canFetch(state, at: date) else { return .use(key) }
-                return .wait(startFetch(&state, at: date), fallback: key)
+                // Stale but known: use it now and refresh in the background (if the rate limit
+                // allows), so no request waits on the issuer — during an outage not even one.
+                if state.inflight == nil, canFetch(state, at: date) { _ = startFetch(&state, at: date) }
+                return .use(key)
             }
             if let until = state.negative[keyID] {
                 if date < until { return .unknown }
@@ -183,6 +184,11 @@ public final class JWKSCache: Sendable {
             throw JWTError(.unknownKey, "the token has no kid and the issuer does not publish exactly one matching key")
         }
         return candidates[0]
+    }
+
+    /// Waits for the fetch in flight, if any (tests use it to observe background refreshes).
+    func awaitPendingFetch() async {
+        if let task = state.withLock({ $0.inflight }) { _ = await task.value }
     }
 
     private enum MissDecision: Sendable {
