@@ -3,6 +3,7 @@ public import Logging
 import HTTPTypes
 import Synchronization
 import Crypto
+import Metrics
 
 /// The public keys of one issuer, fetched from its JWKS and kept ready to use.
 ///
@@ -32,6 +33,8 @@ public final class JWKSCache: Sendable {
     /// Bumped whenever a fetch changes the published keys, so cached verifications can tell
     /// with one atomic load that their key is still there.
     private let generation = Atomic<Int>(0)
+    private let fetchesSucceeded = Counter(label: "serviceauth_jwks_fetches_total", dimensions: [("result", "success")])
+    private let fetchesFailed = Counter(label: "serviceauth_jwks_fetches_total", dimensions: [("result", "failure")])
 
     private struct State: Sendable {
         var keys = JWKSetParser.Result()
@@ -253,6 +256,7 @@ public final class JWKSCache: Sendable {
                 // Newly published kids must not stay in the negative cache.
                 for keyID in keys.keysByID.keys { state.negative[keyID] = nil }
             }
+            fetchesSucceeded.increment()
             logger.debug("fetched JWKS", metadata: ["keys": "\(keys.keysByID.count)", "skipped": "\(keys.skipped)"])
             return .success
         } catch {
@@ -260,6 +264,7 @@ public final class JWKSCache: Sendable {
         }
         state.withLock { $0.inflight = nil }
         if case .failure(let error) = outcome {
+            fetchesFailed.increment()
             logger.warning("JWKS fetch failed; cached keys stay in service", metadata: ["reason": "\(error.message)"])
         }
         return outcome

@@ -26,6 +26,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
     private let now: @Sendable () -> Date
     /// Identifies this verifier's rules in a shared ``VerifiedTokenCache``.
     private let cacheOwner: CacheOwner
+    private let metrics: JWTMetrics
 
     final class CacheOwner: Sendable {}
 
@@ -46,6 +47,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
         issuerIndex = index
         largestTokenBytes = issuers.map(\.configuration.maxTokenBytes).max() ?? 0
         cacheOwner = CacheOwner()
+        metrics = JWTMetrics()
     }
 
     /// Creates a verifier for one issuer configuration and its key source.
@@ -127,6 +129,17 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
     /// - Returns: The verified token.
     /// - Throws: ``JWTError`` with a stable code; its message never contains the token.
     public func verify(_ token: String) async throws(JWTError) -> VerifiedToken {
+        do {
+            let verified = try await verifyUncounted(token)
+            metrics.verified.increment()
+            return verified
+        } catch {
+            metrics.recordFailure(error.code)
+            throw error
+        }
+    }
+
+    private func verifyUncounted(_ token: String) async throws(JWTError) -> VerifiedToken {
         let size = token.utf8.count
         guard size > 0 else { throw .malformed("the token is empty") }
         guard size <= largestTokenBytes else { throw .malformed("the token is larger than \(largestTokenBytes) bytes") }
@@ -145,6 +158,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
                     || cached.token.keyID.flatMap { issuer.jwks.cachedKey($0) }?.fingerprint == cached.keyFingerprint
                 if stillPublished {
                     try issuer.configuration.customCheck?(cached.token)
+                    metrics.cacheHits.increment()
                     return cached.token
                 }
                 tokenCache.remove(key)
