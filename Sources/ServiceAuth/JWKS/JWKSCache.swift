@@ -154,9 +154,9 @@ public final class JWKSCache: Sendable {
                 if date < until { return .unknown }
                 state.negative[keyID] = nil
             }
-            if let inflight = state.inflight { return .wait(inflight, fallback: nil) }
+            if let inflight = state.inflight { return .wait(inflight) }
             guard canFetch(state, at: date) else { return .rateLimited }
-            return .wait(startFetch(&state, at: date), fallback: nil)
+            return .wait(startFetch(&state, at: date))
         }
         switch decision {
         case .use(let key):
@@ -166,10 +166,9 @@ public final class JWKSCache: Sendable {
         case .rateLimited:
             if isReady { throw JWTError(.unknownKey, "no key with this kid is published by the issuer") }
             throw JWTError(.jwksUnavailable, "the issuer's keys could not be fetched")
-        case .wait(let task, let fallback):
+        case .wait(let task):
             let outcome = await task.value
             if let key = cachedKey(keyID) { return key }
-            if let fallback { return fallback }
             // Only a successful fetch proves the kid unknown; after a failed one the global
             // rate limit alone holds back retries.
             if case .failure(let error) = outcome { throw error }
@@ -181,7 +180,16 @@ public final class JWKSCache: Sendable {
     /// The only key compatible with `algorithm` among the keys without `kid`, for verifiers
     /// configured to accept tokens without `kid`. Never falls back to keys that have a `kid`.
     func soleUnnamedKey(for algorithm: JWTAlgorithm) async throws(JWTError) -> JWKSKey {
-        if !isReady { try await hydrate() }
+        if !isReady {
+            // Load the keys once, under the same rate limit as any miss.
+            let date = now()
+            let task: Task<FetchOutcome, Never>? = state.withLock { state in
+                if let inflight = state.inflight { return inflight }
+                return canFetch(state, at: date) ? startFetch(&state, at: date) : nil
+            }
+            if let task, case .failure(let error) = await task.value { throw error }
+            guard isReady else { throw JWTError(.jwksUnavailable, "the issuer's keys could not be fetched") }
+        }
         let candidates = state.withLock { $0.keys.unnamedKeys.filter { $0.accepts(algorithm) } }
         guard candidates.count == 1 else {
             throw JWTError(.unknownKey, "the token has no kid and the issuer does not publish exactly one matching key")
@@ -198,7 +206,7 @@ public final class JWKSCache: Sendable {
         case use(JWKSKey)
         case unknown
         case rateLimited
-        case wait(Task<FetchOutcome, Never>, fallback: JWKSKey?)
+        case wait(Task<FetchOutcome, Never>)
     }
 
     private func canFetch(_ state: State, at date: Date) -> Bool {
