@@ -88,17 +88,9 @@ public struct BearerJWTMiddleware: ServerMiddleware {
         switch BearerToken.extract(from: fields) {
         case .token(let token):
             return token
-        case .missing:
+        case .missing, .noBearerCredential:
             throw JWTError(.missingToken, "the request has no bearer token")
         case .malformed:
-            let values = fields[values: .authorization]
-            if values.count == 1 {
-                let value = values[0].lowercased()
-                let isBearer = value.hasPrefix("bearer ")
-                if !isBearer || value.dropFirst("bearer ".count).allSatisfy({ $0 == " " }) {
-                    throw JWTError(.missingToken, "the request has no bearer token")
-                }
-            }
             throw .malformed("the request does not carry exactly one well-formed bearer token")
         }
     }
