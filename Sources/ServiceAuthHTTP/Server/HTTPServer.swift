@@ -126,9 +126,7 @@ public struct HTTPServer: Service {
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldCount = configuration.maxHeaderCount
-        let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
-            + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
-        try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
+        try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout.timeAmount))
         try pipeline.configureHTTPServerPipeline(
             withErrorHandling: false,
             withEncoderConfiguration: HTTPResponseEncoder.Configuration(),

@@ -1,3 +1,5 @@
+import ServiceAuth
+
 /// The fields of an `application/x-www-form-urlencoded` body or a URL query.
 ///
 /// Decoding is strict so that hostile input cannot confuse the endpoints: invalid percent
@@ -28,27 +30,6 @@ struct FormFields: Sendable {
 
     /// Decodes one percent-encoded component, `+` meaning space.
     private static func decode(_ bytes: some Collection<UInt8>) -> String? {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var iterator = bytes.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+"): out.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
-                out.append(high << 4 | low)
-            default: out.append(byte)
-            }
-        }
-        return String(validating: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        PercentEncoding.decodeStrictly(bytes, plusAsSpace: true).flatMap { String(validating: $0, as: UTF8.self) }
     }
 }
