@@ -27,13 +27,13 @@ public enum GatewayService {
     /// - Throws: ``SampleFlagError`` naming a missing or bad flag.
     public static func make(_ options: SampleOptions) async throws -> SampleService {
         let transport = AsyncHTTPTransport()
-        guard let userVerifier = SampleVerifiers.callerVerifier(options, transport: transport) else {
+        guard let verifiers = SampleVerifiers(options, transport: transport) else {
             throw SampleFlagError(flag: "--issuer", reason: "gateway verifies user tokens and needs the issuer")
         }
         let api = api(region: options.region)
         let middleware: [any ServerMiddleware] = [
             AuthorizerMiddleware(
-                authorizer: JWTAuthorizer(verifier: userVerifier, resource: api, rules: rules),
+                authorizer: JWTAuthorizer(verifier: verifiers.caller, resource: api, rules: rules),
                 resource: api,
                 cache: AuthorizerResultCache(ttl: .seconds(300)),
                 publicPaths: SampleService.publicPaths
@@ -56,7 +56,8 @@ public enum GatewayService {
             router: router,
             middleware: middleware,
             metrics: ServiceMetrics(),
-            prepare: { try await userVerifier.hydrate() }
+            companions: [verifiers.refresher],
+            prepare: { try await verifiers.hydrate() }
         )
     }
 
