@@ -5,8 +5,14 @@ import ServiceAuthHTTP
 
 /// **gateway**: the front door, modelled on API Gateway with a Lambda authorizer. The
 /// authorizer verifies the user's access token and returns an IAM-style policy that is
-/// evaluated against the request's method ARN; results are cached per token. Then gateway calls
-/// orders with its own client-credentials token and the propagated user token.
+/// evaluated against the request's method ARN; results are cached per token. The authorizer's
+/// context reaches the gateway's handlers in `context.auth.attributes` (what API Gateway hands
+/// its integration; `/whoami` shows it). Then gateway calls orders with its own
+/// client-credentials token and the propagated user token.
+///
+/// Security decision: the authorizer's context is *not* forwarded to orders as headers. Orders
+/// could not verify such claims; it verifies the user's token itself instead, which carries
+/// the same facts with the issuer's signature.
 public enum GatewayService {
     /// The API whose method ARNs the authorizer's policies name.
     public static func api(region: String) -> ExecuteAPIResource {
