@@ -31,18 +31,31 @@ public enum BearerToken {
     /// - Returns: The extraction outcome.
     public static func extract(from fields: HTTPFields, name: HTTPField.Name = .authorization) -> Extraction {
         let values = fields[values: name]
-        guard let value = values.first else { return .missing }
+        guard var value = values.first else { return .missing }
         guard values.count == 1, value.utf8.count <= maxHeaderLength else { return .malformed }
-        let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        // One pass over the UTF-8 bytes: this runs on every request, and the token is ~1 KB.
+        return value.withUTF8(extract(fromBytes:))
+    }
+
+    private static func extract(fromBytes bytes: UnsafeBufferPointer<UInt8>) -> Extraction {
+        // The scheme, matched case-insensitively (RFC 9110 §11.1).
+        let scheme = Array("bearer".utf8)
+        let schemeEnd = bytes.firstIndex(of: UInt8(ascii: " ")) ?? bytes.endIndex
+        let isBearer = schemeEnd == scheme.count
+            && zip(bytes[..<schemeEnd], scheme).allSatisfy { byte, expected in byte | 0x20 == expected }
         // Another scheme (e.g. Basic) carries no bearer credential at all: RFC 6750 §3.1 treats
         // that like a request without authentication (plain `Bearer` challenge, no error code).
-        guard parts[0].lowercased() == "bearer" else { return .noBearerCredential }
+        guard isBearer else { return .noBearerCredential }
+        var start = schemeEnd
+        var end = bytes.endIndex
+        while start < end, bytes[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
         // An empty `Bearer` carries no credential either.
-        let token = parts.count == 2 ? parts[1].trimmingLeadingAndTrailingSpaces : ""
-        guard !token.isEmpty else { return .noBearerCredential }
+        guard start < end else { return .noBearerCredential }
+        let token = UnsafeBufferPointer(rebasing: bytes[start..<end])
         // RFC 6750 b64token characters only; anything else cannot be a token we issued.
-        guard token.utf8.allSatisfy(Self.isTokenByte) else { return .malformed }
-        return .token(String(token))
+        guard token.allSatisfy(isTokenByte) else { return .malformed }
+        return .token(String(decoding: token, as: UTF8.self))
     }
 
     private static func isTokenByte(_ byte: UInt8) -> Bool {
@@ -54,14 +67,5 @@ public enum BearerToken {
         default:
             false
         }
-    }
-}
-
-extension Substring {
-    var trimmingLeadingAndTrailingSpaces: Substring {
-        var result = self
-        while result.first == " " { result.removeFirst() }
-        while result.last == " " { result.removeLast() }
-        return result
     }
 }

@@ -82,10 +82,15 @@ public struct RoutePolicy: Sendable {
     ///     equals it matches regardless of the path.
     /// - Returns: The first matching rule's requirement, else ``defaultRequirement``.
     public func requirement(method: HTTPRequest.Method, path: String, routePattern: String? = nil) -> Requirement {
-        let segments = Self.segments(ofPath: path)
+        // The path is split only when a rule has to be matched against it: a policy without
+        // rules (or one that matches by route pattern) costs nothing per request.
+        var segments: [Substring]??
         for rule in rules where rule.method == nil || rule.method == method {
             if let routePattern, routePattern == rule.pattern { return rule.requirement }
-            if let segments, Self.matches(pattern: rule.pattern, segments: segments) { return rule.requirement }
+            if segments == nil { segments = .some(Self.segments(ofPath: path)) }
+            if let pathSegments = segments ?? nil, Self.matches(pattern: rule.pattern, segments: pathSegments) {
+                return rule.requirement
+            }
         }
         return defaultRequirement
     }
