@@ -32,6 +32,7 @@ public enum GatewayService {
     ///
     /// - Throws: ``SampleFlagError`` naming a missing or bad flag.
     public static func make(_ options: SampleOptions) async throws -> SampleService {
+        if options.noAuth { return unauthenticated(options) }
         let transport = AsyncHTTPTransport()
         guard let verifiers = SampleVerifiers(options, transport: transport) else {
             throw SampleFlagError(flag: "--issuer", reason: "gateway verifies user tokens and needs the issuer")
@@ -46,6 +47,27 @@ public enum GatewayService {
             ),
         ]
         let orders = Downstream(name: "orders", baseURL: options.ordersUrl, client: try ordersClient(options, transport: transport))
+        return SampleService(
+            name: "gateway",
+            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            router: routes(orders),
+            middleware: middleware,
+            metrics: ServiceMetrics(),
+            companions: [verifiers.refresher],
+            prepare: { try await verifiers.hydrate() }
+        )
+    }
+
+    /// The benchmark baseline (`--no-auth`): the same routes, no verification, no credentials.
+    private static func unauthenticated(_ options: SampleOptions) -> SampleService {
+        let orders = Downstream(name: "orders", baseURL: options.ordersUrl, client: ServiceHTTPClient())
+        return SampleService(
+            name: "gateway", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            router: routes(orders), middleware: [], metrics: ServiceMetrics())
+    }
+
+    /// The business routes: each forwards to orders and prepends this hop.
+    private static func routes(_ orders: Downstream) -> Router {
         var router = Router()
         router.get("/orders/{id}") { _, _, context in
             let id = context.pathParameters["id"] ?? ""
@@ -56,15 +78,7 @@ public enum GatewayService {
             let bytes = try await body.collect(upTo: 64 * 1024)
             return await orders.call(.post, "/orders", body: bytes, hop: Hop(service: "gateway", auth: context.auth), service: "gateway")
         }
-        return SampleService(
-            name: "gateway",
-            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
-            router: router,
-            middleware: middleware,
-            metrics: ServiceMetrics(),
-            companions: [verifiers.refresher],
-            prepare: { try await verifiers.hydrate() }
-        )
+        return router
     }
 
     /// The client for orders: the gateway's own client-credentials token, the user's token

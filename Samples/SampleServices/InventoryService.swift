@@ -14,6 +14,11 @@ public enum InventoryService {
     ///
     /// - Throws: A message naming the bad flag (credentials file unreadable, …).
     public static func make(_ options: SampleOptions) async throws -> SampleService {
+        if options.noAuth {
+            // The benchmark baseline: the same routes, no verification.
+            return SampleService(name: "inventory", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+                                 router: routes(), middleware: [], metrics: ServiceMetrics())
+        }
         let transport = AsyncHTTPTransport()
 
         // Who may sign: long-term keys from --credentials, plus, with --trust-issuer-sts, the
@@ -56,6 +61,26 @@ public enum InventoryService {
         // The chain header is believed only because the caller's signature was verified above.
         middleware.append(IdentityChainMiddleware())
 
+        return SampleService(
+            name: "inventory",
+            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            router: routes(),
+            middleware: middleware,
+            metrics: ServiceMetrics(),
+            companions: verifiers.map { [$0.refresher] } ?? [],
+            prepare: {
+                if let trust = options.trustIssuerSts, !issuerSessions.isBound {
+                    issuerSessions.bind(try await SampleFlagError.wrapAsync("--trust-issuer-sts") {
+                        try await IssuerSessionCredentialStore.load(from: trust, transport: transport)
+                    })
+                }
+                try await verifiers?.hydrate()
+            }
+        )
+    }
+
+    /// The business routes.
+    private static func routes() -> Router {
         var router = Router()
         router.get("/items/{id}") { _, _, context in
             let id = context.pathParameters["id"] ?? ""
@@ -73,21 +98,6 @@ public enum InventoryService {
             return Responses.json(ChainResponse(service: "inventory", result: JSONObject(["reservation": .object(reservation)]),
                                                 hops: [Hop(service: "inventory", auth: context.auth)]))
         }
-        return SampleService(
-            name: "inventory",
-            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
-            router: router,
-            middleware: middleware,
-            metrics: ServiceMetrics(),
-            companions: verifiers.map { [$0.refresher] } ?? [],
-            prepare: {
-                if let trust = options.trustIssuerSts, !issuerSessions.isBound {
-                    issuerSessions.bind(try await SampleFlagError.wrapAsync("--trust-issuer-sts") {
-                        try await IssuerSessionCredentialStore.load(from: trust, transport: transport)
-                    })
-                }
-                try await verifiers?.hydrate()
-            }
-        )
+        return router
     }
 }

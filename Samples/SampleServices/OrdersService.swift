@@ -18,6 +18,12 @@ public enum OrdersService {
     ///   - credentials: Credentials for signing calls to inventory; by default an `AssumeRole`
     ///     provider built from the flags (the demo passes its own to reuse them).
     public static func make(_ options: SampleOptions, credentials: (any AWSCredentialsProvider)? = nil) async throws -> SampleService {
+        if options.noAuth {
+            // The benchmark baseline: the same routes, no verification, no credentials.
+            let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: ServiceHTTPClient())
+            return SampleService(name: "orders", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+                                 router: routes(inventory), middleware: [], metrics: ServiceMetrics())
+        }
         let transport = AsyncHTTPTransport()
         guard let verifiers = SampleVerifiers(options, transport: transport) else { throw SampleFlagError(flag: "--issuer", reason: "orders verifies bearer tokens and needs the issuer") }
 
@@ -36,6 +42,19 @@ public enum OrdersService {
         ]
 
         let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: try inventoryClient(options, credentials: credentials ?? assumeRoleProvider(options, transport: transport)))
+        return SampleService(
+            name: "orders",
+            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            router: routes(inventory),
+            middleware: middleware,
+            metrics: ServiceMetrics(),
+            companions: [verifiers.refresher],
+            prepare: { try await verifiers.hydrate() }
+        )
+    }
+
+    /// The business routes: each forwards to inventory and prepends this hop.
+    private static func routes(_ inventory: Downstream) -> Router {
         var router = Router()
         router.get("/orders/{id}") { _, _, context in
             let id = context.pathParameters["id"] ?? ""
@@ -50,15 +69,7 @@ public enum OrdersService {
             return await inventory.call(.post, "/items/\(item)/reserve", body: Array(payload),
                                         hop: Hop(service: "orders", auth: context.auth), service: "orders")
         }
-        return SampleService(
-            name: "orders",
-            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
-            router: router,
-            middleware: middleware,
-            metrics: ServiceMetrics(),
-            companions: [verifiers.refresher],
-            prepare: { try await verifiers.hydrate() }
-        )
+        return router
     }
 
     /// The client for inventory: user propagation, chain propagation, then SigV4 signing last

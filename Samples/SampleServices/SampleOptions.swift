@@ -82,6 +82,10 @@ public struct SampleOptions: ParsableArguments, Sendable {
     @Option(help: "The role to assume for outbound SigV4 calls.")
     public var roleArn: String?
 
+    // MARK: Benchmarking
+    @Flag(help: "INSECURE, for benchmarks only: verify nothing and send no credentials, to measure the chain's cost without authentication.")
+    public var noAuth = false
+
     /// Required by ArgumentParser; build values with `try SampleOptions.parse([...])`.
     public init() {}
 

@@ -95,3 +95,26 @@ struct ChainScenarioTests {
         }
     }
 }
+
+@Suite("Benchmark baseline")
+struct NoAuthBaselineTests {
+    @Test("--no-auth runs the same chain without verifying or sending credentials")
+    func noAuthChain() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            defer { group.cancelAll() }
+            func start(_ service: SampleService) async throws -> String {
+                group.addTask { try await service.run() }
+                return "http://127.0.0.1:\(try await service.port())"
+            }
+            let inventory = try await start(InventoryService.make(try SampleOptions.parse(["--no-auth"])))
+            let orders = try await start(OrdersService.make(try SampleOptions.parse(["--no-auth", "--inventory-url", inventory])))
+            let gateway = try await start(GatewayService.make(try SampleOptions.parse(["--no-auth", "--orders-url", orders])))
+            let (response, body) = try await ServiceHTTPClient().get("\(gateway)/orders/5")
+            #expect(response.status == .ok)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+            let hops = try #require(json["hops"] as? [[String: Any]])
+            #expect(hops.compactMap { $0["service"] as? String } == ["gateway", "orders", "inventory"])
+            #expect(hops.allSatisfy { $0["caller"] is NSNull })
+        }
+    }
+}
