@@ -8,6 +8,7 @@ struct ServiceAuthCommand: AsyncParsableCommand {
         abstract: "Zero-trust service-to-service authentication tools.",
         subcommands: [
             // Each subcommand lives in its own file: VerifyCommand, IdPCommand, DemoCommand.
+            VerifyCommand.self,
         ]
     )
 }

@@ -1,6 +1,6 @@
 public import Crypto
 public import _CryptoExtras
-public import Foundation
+import Foundation
 
 /// Signs JWTs (compact JWS, RFC 7515) with an asymmetric private key, and publishes the
 /// matching public key as a JWK (RFC 7517).

@@ -1,0 +1,73 @@
+extension JWKSCache {
+    /// Where the issuer publishes its keys.
+    public enum Source: Sendable, Hashable {
+        /// A JWKS document at this absolute URL, e.g. Cognito's `{issuer}/.well-known/jwks.json`.
+        case jwksURI(String)
+        /// OpenID Connect discovery: `{issuer}/.well-known/openid-configuration` names the
+        /// `jwks_uri`. The document's `issuer` must equal this one (OIDC Discovery §4.3).
+        case discovery(issuer: String)
+    }
+
+    /// How the cache fetches and keeps keys. The defaults are the secure choice.
+    public struct Configuration: Sendable {
+        /// Where the keys come from.
+        public var source: Source
+        /// How long a `kid` that was still unknown after a refetch is answered `unknown_key`
+        /// without another fetch. Default 10 s.
+        public var unknownKeyCooldown: Duration
+        /// The least time between two fetches caused by unknown `kid`s or stale keys, whatever
+        /// the `kid`s: bounds the load a flood of junk `kid`s can put on the issuer, while a real
+        /// new key is picked up within this interval. Default 1 s.
+        public var minimumRefetchInterval: Duration
+        /// How long a fetched JWKS is fresh when the response has no `Cache-Control: max-age`.
+        /// Default 1 h.
+        public var defaultMaxAge: Duration
+        /// The largest `max-age` honoured. Default 24 h.
+        public var maximumMaxAge: Duration
+        /// The largest JWKS document accepted. Default 64 KiB.
+        public var maxResponseBytes: Int
+        /// The most keys read from one document; further keys are ignored. Default 64.
+        public var maxKeys: Int
+        /// The deadline of one fetch. Default 5 s.
+        public var fetchTimeout: Duration
+
+        /// Creates a configuration.
+        ///
+        /// - Parameters:
+        ///   - source: Where the keys come from.
+        ///   - unknownKeyCooldown: Negative-cache time of an unknown `kid`.
+        ///   - minimumRefetchInterval: Global rate limit of miss-triggered fetches.
+        ///   - defaultMaxAge: Freshness when the response gives no `max-age`.
+        ///   - maximumMaxAge: Upper bound on an honoured `max-age`.
+        ///   - maxResponseBytes: Response size limit.
+        ///   - maxKeys: Key count limit.
+        ///   - fetchTimeout: Fetch deadline.
+        public init(
+            source: Source,
+            unknownKeyCooldown: Duration = .seconds(10),
+            minimumRefetchInterval: Duration = .seconds(1),
+            defaultMaxAge: Duration = .seconds(3600),
+            maximumMaxAge: Duration = .seconds(86_400),
+            maxResponseBytes: Int = 64 * 1024,
+            maxKeys: Int = 64,
+            fetchTimeout: Duration = .seconds(5)
+        ) {
+            self.source = source
+            self.unknownKeyCooldown = unknownKeyCooldown
+            self.minimumRefetchInterval = minimumRefetchInterval
+            self.defaultMaxAge = defaultMaxAge
+            self.maximumMaxAge = maximumMaxAge
+            self.maxResponseBytes = maxResponseBytes
+            self.maxKeys = maxKeys
+            self.fetchTimeout = fetchTimeout
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    var jwtTimeInterval: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+}

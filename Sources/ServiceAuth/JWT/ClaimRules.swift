@@ -1,0 +1,132 @@
+import Foundation
+
+/// The claim checks of one verification, after the signature is known to be good.
+struct ClaimRules {
+    let configuration: JWTVerifier.Configuration
+    let claims: [String: JSONValue]
+    /// Seconds since 1970.
+    let now: Double
+    let leeway: Double
+
+    /// The latest numeric date accepted (9999-12-31T23:59:59Z): anything later is an attempt
+    /// to overflow date arithmetic, not a real expiry.
+    static let maxNumericDate = 253_402_300_799.0
+
+    init(configuration: JWTVerifier.Configuration, claims: [String: JSONValue], now: Date) {
+        self.configuration = configuration
+        self.claims = claims
+        self.now = now.timeIntervalSince1970
+        self.leeway = max(0, configuration.leeway.jwtTimeInterval)
+    }
+
+    func verify(issuer: String, keyID: String?, algorithm: JWTAlgorithm, token: String) throws(JWTError) -> VerifiedToken {
+        // RFC 8725 §3.10 spirit: a bearer token without an expiry lives forever. Require exp.
+        guard let exp = try numericDate("exp") else { throw .malformed("the token has no exp claim") }
+        guard now < exp + leeway else { throw JWTError(.expired, "the token has expired") }
+        if let nbf = try numericDate("nbf"), now + leeway < nbf {
+            throw JWTError(.notYetValid, "the token is not valid yet")
+        }
+        let iat = try numericDate("iat")
+        if let iat, iat > now + leeway { throw JWTError(.notYetValid, "the token was issued in the future") }
+        if let maxLifetime = configuration.maxLifetime {
+            guard let iat else { throw .malformed("the token has no iat claim") }
+            guard exp - iat <= maxLifetime.jwtTimeInterval else {
+                throw JWTError(.expired, "the token's lifetime exceeds the allowed maximum")
+            }
+        }
+
+        let tokenUse = try string("token_use")
+        if let expected = configuration.tokenUse, tokenUse != expected.rawValue {
+            throw JWTError(.wrongTokenUse, "the token is not an \(expected.rawValue) token")
+        }
+
+        let audiences = try audienceList()
+        let clientIdClaim = try string("client_id")
+        // Cognito: access tokens name the client in client_id, id tokens in aud.
+        let clientId = clientIdClaim ?? (audiences.count == 1 ? audiences[0] : nil)
+        if !configuration.audiences.isEmpty || !configuration.clientIds.isEmpty {
+            var clientCandidates: [String] = []
+            switch tokenUse {
+            case "access": if let clientIdClaim { clientCandidates = [clientIdClaim] }
+            case "id": clientCandidates = audiences
+            default: clientCandidates = (clientIdClaim.map { [$0] } ?? []) + audiences
+            }
+            let audienceOK = audiences.contains(where: configuration.audiences.contains)
+            let clientOK = clientCandidates.contains(where: configuration.clientIds.contains)
+            guard audienceOK || clientOK else { throw JWTError(.wrongAudience, "the token is not meant for this service") }
+        }
+
+        let scopes = try scopeList()
+        if let missing = configuration.requiredScopes.first(where: { !scopes.contains($0) }) {
+            throw JWTError(.missingScope, "the token lacks the scope \(missing)")
+        }
+        if !configuration.anyOfScopes.isEmpty, !configuration.anyOfScopes.contains(where: scopes.contains) {
+            throw JWTError(.missingScope, "the token has none of the scopes \(configuration.anyOfScopes.joined(separator: " "))")
+        }
+        let groups = try stringArray("cognito:groups")
+        if !configuration.requiredGroups.isEmpty, !configuration.requiredGroups.contains(where: groups.contains) {
+            throw JWTError(.missingGroup, "the user is in none of the groups \(configuration.requiredGroups.joined(separator: " "))")
+        }
+
+        let subject = try string("sub")
+        var username = try string("username")
+        if username == nil { username = try string("cognito:username") }
+        return VerifiedToken(
+            subject: subject,
+            username: username,
+            clientId: clientId,
+            scopes: scopes,
+            groups: groups,
+            issuer: issuer,
+            expiresAt: Date(timeIntervalSince1970: exp),
+            issuedAt: iat.map { Date(timeIntervalSince1970: $0) },
+            tokenUse: tokenUse,
+            keyID: keyID,
+            algorithm: algorithm,
+            claims: claims,
+            token: token
+        )
+    }
+
+    /// A NumericDate claim (RFC 7519 §2): a JSON number of seconds, finite and in range.
+    private func numericDate(_ name: String) throws(JWTError) -> Double? {
+        guard let value = claims[name] else { return nil }
+        guard case .number(let seconds) = value, seconds.isFinite, seconds >= 0, seconds <= Self.maxNumericDate else {
+            throw .malformed("the \(name) claim is not a valid NumericDate")
+        }
+        return seconds
+    }
+
+    private func string(_ name: String) throws(JWTError) -> String? {
+        guard let value = claims[name] else { return nil }
+        guard case .string(let text) = value else { throw .malformed("the \(name) claim is not a string") }
+        return text
+    }
+
+    private func stringArray(_ name: String) throws(JWTError) -> [String] {
+        guard let value = claims[name] else { return [] }
+        guard case .array(let elements) = value else { throw .malformed("the \(name) claim is not an array") }
+        var result: [String] = []
+        result.reserveCapacity(elements.count)
+        for element in elements {
+            guard case .string(let text) = element else { throw .malformed("the \(name) claim holds a non-string") }
+            result.append(text)
+        }
+        return result
+    }
+
+    /// `aud`: a string or an array of strings (RFC 7519 §4.1.3).
+    private func audienceList() throws(JWTError) -> [String] {
+        guard let value = claims["aud"] else { return [] }
+        if case .string(let text) = value { return [text] }
+        return try stringArray("aud")
+    }
+
+    /// `scope` (RFC 8693 §4.2: space-separated string) or `scp` (string or array).
+    private func scopeList() throws(JWTError) -> [String] {
+        if let scope = try string("scope") { return scope.split(separator: " ").map(String.init) }
+        guard let scp = claims["scp"] else { return [] }
+        if case .string(let text) = scp { return text.split(separator: " ").map(String.init) }
+        return try stringArray("scp")
+    }
+}

@@ -1,0 +1,65 @@
+/// A compact JWS (RFC 7515 §7.1) split and decoded once.
+///
+/// The signature is later checked over ``signingInput``, the original `header.payload` bytes —
+/// never over a re-encoding, which could differ from what was signed.
+struct CompactJWS {
+    /// The token's bytes.
+    let bytes: [UInt8]
+    /// The length of `header.payload` (the index of the second `.`).
+    let signingInputEnd: Int
+    /// The decoded protected header.
+    let header: [String: JSONValue]
+    /// The decoded payload (claims).
+    let payload: [String: JSONValue]
+    /// The decoded signature.
+    let signature: [UInt8]
+
+    /// The bytes the signature covers.
+    var signingInput: ArraySlice<UInt8> { bytes[0..<signingInputEnd] }
+
+    /// The JSON nesting allowed in a header (flat in practice).
+    static let maxHeaderDepth = 4
+    /// The JSON nesting allowed in claims (Cognito's are at most two deep).
+    static let maxPayloadDepth = 16
+
+    /// Splits and decodes `token`.
+    ///
+    /// - Throws: `malformed` for anything but three non-empty base64url parts whose first two
+    ///   are JSON objects.
+    init(_ token: String) throws(JWTError) {
+        bytes = Array(token.utf8)
+        var firstDot = -1
+        var secondDot = -1
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") {
+            if firstDot < 0 {
+                firstDot = index
+            } else if secondDot < 0 {
+                secondDot = index
+            } else {
+                // A fourth part: JWE (five parts) or garbage. Only compact JWS is accepted.
+                throw .malformed("the token does not have exactly three parts")
+            }
+        }
+        guard firstDot > 0, secondDot > firstDot + 1, secondDot < bytes.count - 1 else {
+            // An empty signature part is how unsecured (`alg: none`) tokens look: never accepted.
+            throw .malformed("the token does not have three non-empty parts")
+        }
+        signingInputEnd = secondDot
+        guard let headerBytes = Base64URL.decode(bytes[0..<firstDot]) else { throw .malformed("the header is not base64url") }
+        guard let payloadBytes = Base64URL.decode(bytes[(firstDot + 1)..<secondDot]) else {
+            throw .malformed("the payload is not base64url")
+        }
+        guard let signatureBytes = Base64URL.decode(bytes[(secondDot + 1)...]) else {
+            throw .malformed("the signature is not base64url")
+        }
+        signature = signatureBytes
+        guard case .object(let headerObject)? = try? JSONValue.parse(headerBytes, maxDepth: Self.maxHeaderDepth) else {
+            throw .malformed("the header is not a JSON object")
+        }
+        header = headerObject
+        guard case .object(let payloadObject)? = try? JSONValue.parse(payloadBytes, maxDepth: Self.maxPayloadDepth) else {
+            throw .malformed("the payload is not a JSON object")
+        }
+        payload = payloadObject
+    }
+}

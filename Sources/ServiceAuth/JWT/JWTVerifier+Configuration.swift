@@ -1,0 +1,120 @@
+import Foundation
+
+extension JWTVerifier {
+    /// The Cognito `token_use` claim.
+    public enum TokenUse: String, Sendable, Hashable, CaseIterable {
+        /// An access token (`token_use: access`), checked against `client_id`.
+        case access
+        /// An id token (`token_use: id`), checked against `aud`.
+        case id
+    }
+
+    /// What one issuer's tokens must satisfy. The defaults are the secure choice.
+    public struct Configuration: Sendable {
+        /// Accepted `iss` values (exact match). They share one key source.
+        public var issuers: [String]
+        /// Accepted `aud` values; empty means `aud` is not checked (unless ``clientIds`` is set).
+        public var audiences: [String]
+        /// Accepted OAuth clients: `client_id` of access tokens, `aud` of id tokens. When both
+        /// this and ``audiences`` are set, matching either is enough.
+        public var clientIds: [String]
+        /// The required `token_use`, or `nil` to accept any (and tokens without it).
+        public var tokenUse: TokenUse?
+        /// Scopes that must all be present.
+        public var requiredScopes: [String]
+        /// Scopes of which at least one must be present (ignored when empty).
+        public var anyOfScopes: [String]
+        /// Groups (`cognito:groups`) of which at least one must be present (ignored when empty).
+        public var requiredGroups: [String]
+        /// Clock skew tolerated for `exp`, `nbf` and `iat`. Default zero.
+        public var leeway: Duration
+        /// The largest token accepted, in bytes. Default 16 384.
+        public var maxTokenBytes: Int
+        /// Algorithms accepted. Default RS256/384/512, ES256/384/512, PS256.
+        public var allowedAlgorithms: Set<JWTAlgorithm>
+        /// Whether tokens must name their key with `kid`. Default `true`; when `false`, a token
+        /// without `kid` is checked with the only published key without `kid` that fits its `alg`.
+        public var requireKeyID: Bool
+        /// The longest accepted lifetime (`exp - iat`), or `nil` for no limit. When set, `iat`
+        /// is required.
+        public var maxLifetime: Duration?
+        /// The required `typ` header (e.g. `at+jwt`), compared case-insensitively with an
+        /// optional `application/` prefix (RFC 7515 §4.1.9); `nil` to not check it.
+        public var expectedType: String?
+        /// An extra check run on every accepted token (also on verified-token cache hits).
+        public var customCheck: (@Sendable (VerifiedToken) throws(JWTError) -> Void)?
+
+        /// Creates a configuration.
+        ///
+        /// - Parameters:
+        ///   - issuers: Accepted `iss` values.
+        ///   - audiences: Accepted `aud` values.
+        ///   - clientIds: Accepted clients (`client_id` / id-token `aud`).
+        ///   - tokenUse: Required `token_use`.
+        ///   - requiredScopes: Scopes that must all be present.
+        ///   - anyOfScopes: Scopes of which one must be present.
+        ///   - requiredGroups: Groups of which one must be present.
+        ///   - leeway: Clock skew tolerance.
+        ///   - maxTokenBytes: Token size limit.
+        ///   - allowedAlgorithms: Algorithm allow-list.
+        ///   - requireKeyID: Whether `kid` is required.
+        ///   - maxLifetime: Longest accepted `exp - iat`.
+        ///   - expectedType: Required `typ`.
+        ///   - customCheck: An extra check.
+        public init(
+            issuers: [String],
+            audiences: [String] = [],
+            clientIds: [String] = [],
+            tokenUse: TokenUse? = nil,
+            requiredScopes: [String] = [],
+            anyOfScopes: [String] = [],
+            requiredGroups: [String] = [],
+            leeway: Duration = .zero,
+            maxTokenBytes: Int = 16_384,
+            allowedAlgorithms: Set<JWTAlgorithm> = JWTAlgorithm.defaultAllowed,
+            requireKeyID: Bool = true,
+            maxLifetime: Duration? = nil,
+            expectedType: String? = nil,
+            customCheck: (@Sendable (VerifiedToken) throws(JWTError) -> Void)? = nil
+        ) {
+            self.issuers = issuers
+            self.audiences = audiences
+            self.clientIds = clientIds
+            self.tokenUse = tokenUse
+            self.requiredScopes = requiredScopes
+            self.anyOfScopes = anyOfScopes
+            self.requiredGroups = requiredGroups
+            self.leeway = leeway
+            self.maxTokenBytes = maxTokenBytes
+            self.allowedAlgorithms = allowedAlgorithms
+            self.requireKeyID = requireKeyID
+            self.maxLifetime = maxLifetime
+            self.expectedType = expectedType
+            self.customCheck = customCheck
+        }
+
+        /// The conventional JWKS URL of the first issuer: `{issuer}/.well-known/jwks.json`.
+        public var defaultJWKSURI: String {
+            let issuer = issuers.first ?? ""
+            return (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/.well-known/jwks.json"
+        }
+    }
+
+    /// One trusted issuer: what its tokens must satisfy and where its keys come from.
+    public struct Issuer: Sendable {
+        /// The rules.
+        public var configuration: Configuration
+        /// The key source.
+        public var jwks: JWKSCache
+
+        /// Creates an issuer entry.
+        ///
+        /// - Parameters:
+        ///   - configuration: The rules for this issuer's tokens.
+        ///   - jwks: Its keys.
+        public init(configuration: Configuration, jwks: JWKSCache) {
+            self.configuration = configuration
+            self.jwks = jwks
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Crypto
+import Synchronization
+
+/// A bounded cache of verified tokens, so a token seen again skips parsing and the signature.
+///
+/// Entries are keyed by the SHA-256 of the whole token (the cache never compares tokens
+/// themselves), expire no later than the token's `exp`, and are used only while the key that
+/// verified them is still published in the issuer's JWKS (checked on every hit by
+/// ``JWTVerifier``). A verifier's custom check still runs on each hit. Failures are never cached.
+public final class VerifiedTokenCache: Sendable {
+    struct Entry: Sendable {
+        let token: VerifiedToken
+        let keyFingerprint: SHA256.Digest
+        let owner: ObjectIdentifier
+        let validUntil: Date
+    }
+
+    /// The most tokens kept.
+    public let maxEntries: Int
+    /// The longest an entry is kept, even when the token lives longer.
+    public let maxEntryLifetime: Duration
+    private let entries: Mutex<[SHA256.Digest: Entry]>
+
+    /// Creates a cache.
+    ///
+    /// - Parameters:
+    ///   - maxEntries: The most tokens kept. Default 10 000.
+    ///   - maxEntryLifetime: The longest an entry is kept. Default 10 minutes.
+    public init(maxEntries: Int = 10_000, maxEntryLifetime: Duration = .seconds(600)) {
+        self.maxEntries = max(1, maxEntries)
+        self.maxEntryLifetime = maxEntryLifetime
+        self.entries = Mutex([:])
+    }
+
+    /// The number of cached tokens.
+    public var count: Int { entries.withLock { $0.count } }
+
+    /// Forgets every cached token.
+    public func removeAll() { entries.withLock { $0.removeAll() } }
+
+    func lookup(_ key: SHA256.Digest, owner: ObjectIdentifier, at date: Date) -> Entry? {
+        entries.withLock { entries in
+            guard let entry = entries[key] else { return nil }
+            guard date < entry.validUntil else {
+                entries[key] = nil
+                return nil
+            }
+            return entry.owner == owner ? entry : nil
+        }
+    }
+
+    func remove(_ key: SHA256.Digest) {
+        _ = entries.withLock { $0.removeValue(forKey: key) }
+    }
+
+    func insert(_ key: SHA256.Digest, token: VerifiedToken, keyFingerprint: SHA256.Digest, owner: ObjectIdentifier, at date: Date) {
+        let validUntil = min(token.expiresAt, date.addingTimeInterval(maxEntryLifetime.jwtTimeInterval))
+        guard date < validUntil else { return }
+        let entry = Entry(token: token, keyFingerprint: keyFingerprint, owner: owner, validUntil: validUntil)
+        let limit = maxEntries
+        entries.withLock { entries in
+            if entries[key] == nil, entries.count >= limit {
+                // Drop expired entries first; if that frees too little, drop an eighth of the
+                // rest (arbitrary ones), so eviction stays amortised O(1) under floods.
+                entries = entries.filter { $0.value.validUntil > date }
+                if entries.count >= limit {
+                    let excess = max(1, limit / 8)
+                    let victims = Array(entries.keys.prefix(excess))
+                    for victim in victims { entries[victim] = nil }
+                }
+            }
+            entries[key] = entry
+        }
+    }
+}

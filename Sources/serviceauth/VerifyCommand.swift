@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import ServiceAuth
+import ServiceAuthHTTP
+
+/// `serviceauth verify TOKEN|- --issuer ISS [options]`: verifies one JWT (CONTRACT.md).
+///
+/// Exit 0 with the verified claims as one JSON object on stdout; exit 1 with
+/// `{"error":"<code>","message":"..."}` on stdout; exit 2 for a bad option value.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify a JWT against an issuer's JWKS and print its claims."
+    )
+
+    @Argument(help: "The compact JWT, or - to read it from stdin.")
+    var token: String
+
+    @Option(help: "The trusted issuer (exact iss).")
+    var issuer: String
+
+    @Option(name: .customLong("jwks-uri"), help: "The JWKS URL (default {issuer}/.well-known/jwks.json).")
+    var jwksURI: String?
+
+    @Option(name: .customLong("client-id"), help: "Accepted client (client_id of access tokens, aud of id tokens); repeatable.")
+    var clientIds: [String] = []
+
+    @Option(name: .customLong("audience"), help: "Accepted aud; repeatable.")
+    var audiences: [String] = []
+
+    @Option(name: .customLong("token-use"), help: "Required token_use: access or id.")
+    var tokenUse: String?
+
+    @Option(name: .customLong("scope"), help: "Required scope; repeatable, all must be present.")
+    var scopes: [String] = []
+
+    @Option(name: .customLong("group"), help: "Accepted group; repeatable, any one suffices.")
+    var groups: [String] = []
+
+    @Option(help: "Tolerated clock skew in seconds.")
+    var leeway: Double = 0
+
+    @Option(name: .customLong("max-token-bytes"), help: "The largest token accepted.")
+    var maxTokenBytes: Int = 16_384
+
+    func run() async throws {
+        var use: JWTVerifier.TokenUse?
+        if let tokenUse {
+            guard let parsed = JWTVerifier.TokenUse(rawValue: tokenUse) else {
+                Self.usageError("--token-use must be access or id")
+            }
+            use = parsed
+        }
+        guard leeway >= 0, leeway.isFinite, leeway <= 86_400 else { Self.usageError("--leeway must be between 0 and 86400 seconds") }
+        guard maxTokenBytes > 0 else { Self.usageError("--max-token-bytes must be positive") }
+        if let jwksURI, !(jwksURI.hasPrefix("http://") || jwksURI.hasPrefix("https://")) {
+            Self.usageError("--jwks-uri must be an absolute http(s) URL")
+        }
+
+        let text: String
+        if token == "-" {
+            // Read at most a little more than the limit, so a huge stdin cannot exhaust memory.
+            let data = FileHandle.standardInput.readData(ofLength: maxTokenBytes + 2)
+            text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            text = token
+        }
+
+        let configuration = JWTVerifier.Configuration(
+            issuers: [issuer],
+            audiences: audiences,
+            clientIds: clientIds,
+            tokenUse: use,
+            requiredScopes: scopes,
+            requiredGroups: groups,
+            leeway: .milliseconds(Int64(leeway * 1000)),
+            maxTokenBytes: maxTokenBytes
+        )
+        let verifier = JWTVerifier(configuration: configuration, jwksURI: jwksURI, transport: AsyncHTTPTransport())
+        do {
+            let verified = try await verifier.verify(text)
+            Self.printLine(JSONValue.object(verified.claims).jsonString)
+        } catch {
+            Self.printLine(JSONValue.object([
+                "error": .string(error.code.rawValue),
+                "message": .string(error.message),
+            ]).jsonString)
+            throw ExitCode(1)
+        }
+    }
+
+    private static func printLine(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    private static func usageError(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+}

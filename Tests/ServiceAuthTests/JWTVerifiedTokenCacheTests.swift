@@ -1,0 +1,94 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ServiceAuth
+
+@Suite("VerifiedTokenCache")
+struct JWTVerifiedTokenCacheTests {
+    @Test func repeatVerificationIsServedFromTheCache() async throws {
+        let cache = VerifiedTokenCache()
+        let verifier = Fixture.verifier(cache: cache)
+        let token = Mint.rs256(Fixture.claims())
+        let first = try await verifier.verify(token)
+        #expect(cache.count == 1)
+        let second = try await verifier.verify(token)
+        #expect(first == second)
+        #expect(cache.count == 1)
+        // A different token (one changed claim) is verified in full and cached separately.
+        _ = try await verifier.verify(Mint.rs256(Fixture.claims(["sub": "other"])))
+        #expect(cache.count == 2)
+    }
+
+    @Test func entriesExpireAtExp() async throws {
+        let clock = TestClock()
+        let cache = VerifiedTokenCache()
+        // The leeway would accept the token after exp; the cache entry must not outlive exp.
+        let verifier = Fixture.verifier({ $0.leeway = .seconds(60) }, clock: clock, cache: cache)
+        let token = Mint.rs256(Fixture.claims(["exp": .number(Fixture.clock0.timeIntervalSince1970 + 5)]))
+        _ = try await verifier.verify(token)
+        clock.advance(6)
+        #expect(cache.count == 1)
+        // Within the leeway the token is still valid, but only through the full path: the
+        // expired entry is dropped, not served, and not re-added.
+        _ = try await verifier.verify(token)
+        #expect(cache.count == 0)
+        clock.advance(100)
+        #expect(await errorCode { try await verifier.verify(token) } == "expired")
+    }
+
+    @Test func entriesAreDroppedWhenTheirKeyLeavesTheJWKS() async throws {
+        let clock = TestClock()
+        let transport = FakeJWKSTransport(TestJWK.set([TestJWK.rsa(), TestJWK.p256()]))
+        let verifier = Fixture.verifier(transport: transport, clock: clock, cache: VerifiedTokenCache())
+        let token = Mint.rs256(Fixture.claims())
+        _ = try await verifier.verify(token)
+        transport.setKeys(TestJWK.set([TestJWK.p256()]))
+        try await verifier.issuers[0].jwks.refresh()
+        clock.advance(2)
+        #expect(await errorCode { try await verifier.verify(token) } == "unknown_key")
+        // A different key under the same kid does not revive the entry either.
+        transport.setKeys(TestJWK.set([TestJWK.rsa(TestKeys.rsa2), TestJWK.p256()]))
+        try await verifier.issuers[0].jwks.refresh()
+        #expect(await errorCode { try await verifier.verify(token) } == "bad_signature")
+    }
+
+    @Test func customCheckStillRunsOnHits() async throws {
+        let banned = BannedList()
+        let verifier = Fixture.verifier({ configuration in
+            configuration.customCheck = { token throws(JWTError) in
+                if banned.contains(token.subject) { throw JWTError(.wrongAudience, "revoked") }
+            }
+        }, cache: VerifiedTokenCache())
+        let token = Mint.rs256(Fixture.claims())
+        _ = try await verifier.verify(token)
+        banned.add("user-sub-1")
+        #expect(await errorCode { try await verifier.verify(token) } == "wrong_audience")
+    }
+
+    @Test func aSharedCacheDoesNotLeakBetweenVerifiersWithDifferentRules() async throws {
+        let cache = VerifiedTokenCache()
+        let lenient = Fixture.verifier(cache: cache)
+        let strict = Fixture.verifier({ $0.requiredScopes = ["orders/admin"] }, cache: cache)
+        let token = Mint.rs256(Fixture.claims())
+        _ = try await lenient.verify(token)
+        #expect(await errorCode { try await strict.verify(token) } == "missing_scope")
+    }
+
+    @Test func failuresAreNotCachedAndTheCacheIsBounded() async throws {
+        let cache = VerifiedTokenCache(maxEntries: 8)
+        let verifier = Fixture.verifier(cache: cache)
+        _ = await errorCode { try await verifier.verify(Mint.rs256(Fixture.claims(["iss": "x"]))) }
+        #expect(cache.count == 0)
+        for index in 0..<40 { _ = try await verifier.verify(Mint.rs256(Fixture.claims(["jti": .string("\(index)")]))) }
+        #expect(cache.count <= 8)
+        #expect(cache.count > 0)
+    }
+}
+
+final class BannedList: Sendable {
+    private let names = Mutex<Set<String>>([])
+    func add(_ name: String) { names.withLock { _ = $0.insert(name) } }
+    func contains(_ name: String?) -> Bool { name.map { name in names.withLock { $0.contains(name) } } ?? false }
+}
+
