@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "ServiceAuthIdP", targets: ["ServiceAuthIdP"]),
         .library(name: "ServiceAuthTesting", targets: ["ServiceAuthTesting"]),
         .executable(name: "serviceauth", targets: ["serviceauth"]),
+        .executable(name: "gateway", targets: ["gateway"]),
+        .executable(name: "orders", targets: ["orders"]),
+        .executable(name: "inventory", targets: ["inventory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -82,6 +85,27 @@ let package = Package(
             dependencies: ["ServiceAuth", "ServiceAuthHTTP"],
             swiftSettings: strictSettings
         ),
+        // The three sample services (gateway → orders → inventory) and the demo that runs them.
+        .target(
+            name: "SampleServices",
+            dependencies: [
+                "ServiceAuth",
+                "ServiceAuthHTTP",
+                "ServiceAuthIdP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Samples/SampleServices",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "gateway", dependencies: ["SampleServices", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Samples/Gateway", swiftSettings: strictSettings),
+        .executableTarget(name: "orders", dependencies: ["SampleServices", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Samples/Orders", swiftSettings: strictSettings),
+        .executableTarget(name: "inventory", dependencies: ["SampleServices", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Samples/Inventory", swiftSettings: strictSettings),
         .executableTarget(
             name: "serviceauth",
             dependencies: [

@@ -115,15 +115,6 @@ enum TestJWK {
     static let standard = set([rsa(), p256(), p384(), p521(), ed25519()])
 }
 
-/// A clock tests move by hand.
-final class TestClock: Sendable {
-    private let date: Mutex<Date>
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) { date = Mutex(start) }
-    var now: Date { date.withLock { $0 } }
-    func advance(_ seconds: TimeInterval) { date.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    var closure: @Sendable () -> Date { { self.now } }
-}
-
 /// An in-memory HTTPTransport serving a JWKS that tests can change, counting requests.
 final class FakeJWKSTransport: HTTPTransport {
     struct Reply: Sendable {

@@ -82,13 +82,3 @@ struct FixedCredentialStore: CredentialStore {
     }
 }
 
-/// A thread-safe mutable clock for tests.
-final class TestClock: Sendable {
-    private let storage: Mutex<Date>
-    init(_ date: Date) { storage = Mutex(date) }
-    var now: Date {
-        get { storage.withLock { $0 } }
-        set { storage.withLock { $0 = newValue } }
-    }
-    func advance(by seconds: TimeInterval) { storage.withLock { $0 = $0.addingTimeInterval(seconds) } }
-}

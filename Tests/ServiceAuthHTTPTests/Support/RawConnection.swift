@@ -18,7 +18,14 @@ struct RawConnection {
     /// Sends `bytes` and reads everything until the server closes the connection.
     func sendAndReadUntilClose(_ bytes: [UInt8]) async throws -> String {
         try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(bytes: bytes))
+            if !bytes.isEmpty {
+                do {
+                    try await outbound.write(ByteBuffer(bytes: bytes))
+                } catch {
+                    // The server may already have answered and closed (e.g. 431 before the
+                    // whole request was sent); what it sent is still read below.
+                }
+            }
             var received = ByteBuffer()
             do {
                 for try await var chunk in inbound { received.writeBuffer(&chunk) }

@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import ServiceAuth
+import ServiceAuthHTTP
+
+/// **inventory**: the innermost service. It accepts only SigV4-signed requests whose principal
+/// is allowed (by default the `orders` role), verifies the propagated user token itself when
+/// one is sent, and answers.
+public enum InventoryService {
+    /// The role allowed by default (CONTRACT.md).
+    public static let defaultAllowedPrincipal = "arn:aws:iam::123456789012:role/orders"
+
+    /// Builds the service from its flags.
+    ///
+    /// - Throws: A message naming the bad flag (credentials file unreadable, …).
+    public static func make(_ options: SampleOptions) async throws -> SampleService {
+        let transport = AsyncHTTPTransport()
+
+        // Who may sign: long-term keys from --credentials, plus, with --trust-issuer-sts, the
+        // local issuer's temporary credentials (opened locally, no call to the issuer per request).
+        var stores: [any CredentialStore] = []
+        if let path = options.credentials {
+            stores.append(try SampleFlagError.wrap("--credentials") { try JSONFileCredentialStore(contentsOfFile: path) })
+        }
+        if let trust = options.trustIssuerSts {
+            stores.append(try await SampleFlagError.wrapAsync("--trust-issuer-sts") {
+                try await IssuerSessionCredentialStore.load(from: trust, transport: transport)
+            })
+        }
+        let verifier = SigV4Verifier(
+            configuration: .init(
+                region: options.region,
+                service: options.service,
+                maxSkew: TimeInterval(options.maxSkewSeconds),
+                allowUnsignedPayload: options.allowUnsignedPayload
+            ),
+            credentialStore: CompositeCredentialStore(stores)
+        )
+        // Security decision: SigV4 only. A bearer token sent here, even a valid user JWT, is
+        // not a SigV4 signature and is refused.
+        var middleware: [any ServerMiddleware] = [
+            PublicPathsMiddleware(
+                publicPaths: SampleService.publicPaths,
+                wrapping: SigV4AuthenticatorMiddleware(
+                    verifier: verifier,
+                    allowedPrincipals: options.allowedPrincipal.isEmpty ? [defaultAllowedPrincipal] : options.allowedPrincipal
+                )
+            ),
+        ]
+        let userVerifier = SampleVerifiers.userVerifier(options, transport: transport)
+        if let userVerifier {
+            // The user is verified here again: orders vouches for nothing about the user.
+            middleware.append(PublicPathsMiddleware(
+                publicPaths: SampleService.publicPaths,
+                wrapping: PropagatedUserMiddleware(verifier: userVerifier)))
+        }
+        // The chain header is believed only because the caller's signature was verified above.
+        middleware.append(IdentityChainMiddleware())
+
+        var router = Router()
+        router.get("/items/{id}") { _, _, context in
+            let id = context.pathParameters["id"] ?? ""
+            let item: [String: JSONScalar] = ["id": .string(id), "name": .string("item \(id)"), "stock": .number(Double(id.count * 7 % 50 + 1))]
+            return Responses.json(ChainResponse(service: "inventory", result: JSONObject(["item": .object(item)]),
+                                                hops: [Hop(service: "inventory", auth: context.auth)]))
+        }
+        router.post("/items/{id}/reserve") { _, body, context in
+            let request = try? JSONDecoder().decode([String: Int].self, from: Data(try await body.collect(upTo: 64 * 1024)))
+            let quantity = request?["quantity"] ?? 1
+            let reservation: [String: JSONScalar] = [
+                "item": .string(context.pathParameters["id"] ?? ""), "quantity": .number(Double(quantity)),
+                "reservationId": .string(UUID().uuidString.lowercased()),
+            ]
+            return Responses.json(ChainResponse(service: "inventory", result: JSONObject(["reservation": .object(reservation)]),
+                                                hops: [Hop(service: "inventory", auth: context.auth)]))
+        }
+        return SampleService(
+            name: "inventory",
+            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            router: router,
+            middleware: middleware,
+            metrics: ServiceMetrics(),
+            prepare: { try await userVerifier?.hydrate() }
+        )
+    }
+}

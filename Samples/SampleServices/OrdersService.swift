@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import ServiceAuth
+import ServiceAuthHTTP
+
+/// **orders**: the middle service. It accepts only *service* callers whose token carries
+/// `orders/invoke` (the gateway's client), verifies the propagated user token itself, and calls
+/// inventory signed with SigV4 using credentials from `AssumeRole`.
+public enum OrdersService {
+    /// The role orders assumes by default to call inventory.
+    public static let defaultRoleArn = "arn:aws:iam::123456789012:role/orders"
+
+    /// Builds the service from its flags.
+    ///
+    /// - Throws: ``SampleFlagError`` naming a missing or bad flag.
+    public static func make(_ options: SampleOptions) async throws -> SampleService {
+        let transport = AsyncHTTPTransport()
+        guard let callerVerifier = SampleVerifiers.callerVerifier(options, transport: transport),
+              let userVerifier = SampleVerifiers.userVerifier(options, transport: transport)
+        else { throw SampleFlagError(flag: "--issuer", reason: "orders verifies bearer tokens and needs the issuer") }
+
+        // Security decision: only a machine client holding `orders/invoke` may call orders; a
+        // user's own token, even with that scope, is not a service credential.
+        let policy = RoutePolicy(
+            default: .scopes("orders/invoke"),
+            rules: SampleService.publicPaths.map { RoutePolicy.Rule(pattern: $0, requirement: .public) }
+        )
+        let middleware: [any ServerMiddleware] = [
+            BearerJWTMiddleware(verifier: callerVerifier, policy: policy),
+            PublicPathsMiddleware(publicPaths: SampleService.publicPaths, wrapping: ServiceCallerOnlyMiddleware()),
+            // The user is verified again here, from the token itself, not from the gateway's word.
+            PublicPathsMiddleware(publicPaths: SampleService.publicPaths, wrapping: PropagatedUserMiddleware(verifier: userVerifier)),
+            IdentityChainMiddleware(),
+        ]
+
+        let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: try inventoryClient(options, transport: transport))
+        var router = Router()
+        router.get("/orders/{id}") { _, _, context in
+            let id = context.pathParameters["id"] ?? ""
+            return await inventory.call(.get, "/items/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)",
+                                        hop: Hop(service: "orders", auth: context.auth), service: "orders")
+        }
+        router.post("/orders") { _, body, context in
+            let order = (try? JSONDecoder().decode(OrderRequest.self, from: Data(try await body.collect(upTo: 64 * 1024))))
+                ?? OrderRequest(item: "1", quantity: 1)
+            let payload = try JSONEncoder().encode(["quantity": order.quantity])
+            let item = order.item.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "1"
+            return await inventory.call(.post, "/items/\(item)/reserve", body: Array(payload),
+                                        hop: Hop(service: "orders", auth: context.auth), service: "orders")
+        }
+        return SampleService(
+            name: "orders",
+            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            router: router,
+            middleware: middleware,
+            metrics: ServiceMetrics(),
+            prepare: {
+                try await callerVerifier.hydrate()
+                try await userVerifier.hydrate()
+            }
+        )
+    }
+
+    /// The client for inventory: user propagation, chain propagation, then SigV4 signing last
+    /// (so the signature covers every header the others added).
+    private static func inventoryClient(_ options: SampleOptions, transport: any HTTPTransport) throws -> ServiceHTTPClient? {
+        guard let sts = options.stsEndpoint, let accessKeyId = options.accessKeyId, let secret = options.secretAccessKey else {
+            return nil
+        }
+        let credentials = AssumeRoleCredentialsProvider(
+            configuration: .init(
+                roleArn: options.roleArn ?? defaultRoleArn,
+                roleSessionName: "orders",
+                stsEndpoint: sts,
+                region: options.region
+            ),
+            sourceCredentials: StaticCredentialsProvider(accessKeyId: accessKeyId, secretAccessKey: secret),
+            transport: transport
+        )
+        return ServiceHTTPClient(middleware: [
+            UserTokenPropagationMiddleware(),
+            try IdentityChainPropagationMiddleware(serviceName: "orders"),
+            SigV4SigningMiddleware(signer: SigV4Signer(region: options.region, service: options.service), credentialsProvider: credentials),
+        ])
+    }
+}
+
+/// The body of `POST /orders`.
+struct OrderRequest: Codable, Sendable {
+    var item: String
+    var quantity: Int
+}
+
+/// Refuses callers that are not services (403), after a token was verified.
+struct ServiceCallerOnlyMiddleware: ServerMiddleware {
+    func intercept(_ request: HTTPRequest, body: MessageBody, context: RequestContext, next: ServerNext) async throws -> (HTTPResponse, MessageBody) {
+        guard context.auth.caller?.kind == .service else {
+            throw AuthFailure(status: .forbidden, code: "missing_scope", challenge: #"Bearer error="insufficient_scope""#,
+                              message: "only service callers may call this service")
+        }
+        return try await next(request, body, context)
+    }
+}
