@@ -35,6 +35,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Not a benchmark: loops one JWT verification path for profilers (callgrind, perf).
+        .executableTarget(
+            name: "JWTProfile",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ServiceAuth", package: serviceAuth),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "JWTBenchmarks",
             dependencies: [

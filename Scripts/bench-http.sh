@@ -179,7 +179,7 @@ start_chain() {
   ORDERS=$URL
   start "gateway$suffix" "$BIN/gateway" --port 0 --issuer "$ISSUER" --jwks-uri "$JWKS" --client-id web \
     --token-use access --orders-url "$ORDERS" --token-endpoint "$IDP/oauth2/token" \
-    --service-client-id gateway --client-secret gateway-secret --scope orders/invoke "${flags[@]}"
+    --outbound-client-id gateway --client-secret gateway-secret --scope orders/invoke "${flags[@]}"
   GATEWAY=$URL
 }
 

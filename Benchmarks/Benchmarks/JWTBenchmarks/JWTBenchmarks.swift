@@ -167,10 +167,10 @@ struct JWTKitCognitoPayload: JWTPayload {
     var jti: IDClaim
     var username: String
 
-    func verify(using algorithm: some JWTAlgorithm) async throws {
+    func verify(using algorithm: some JWTKit.JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
         guard iss.value == BenchFixtures.issuer, client_id == BenchFixtures.clientId, token_use == "access" else {
-            throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "wrong issuer, client or token_use")
+            throw JWTKit.JWTError.claimVerificationFailure(failedClaim: iss, reason: "wrong issuer, client or token_use")
         }
     }
 }

@@ -122,7 +122,9 @@ final class SigV4Fixture: Sendable {
         postRequest.headerFields[.contentType] = "application/json"
         let body = Array(String(repeating: "{\"sku\":\"A-1\",\"qty\":1}\n", count: 4096 / 22 + 1).utf8.prefix(4096))
         postRequest.headerFields[.contentLength] = String(body.count)
-        func sample(_ request: HTTPRequest, body: [UInt8]) -> Sample {
+        let signer = self.signer
+        let credentials = self.credentials
+        func makeSample(_ request: HTTPRequest, body: [UInt8]) -> Sample {
             let result = signer.sign(request, body: body, credentials: credentials, date: date, payload: .bodyHashHeader)
             // The string to sign's third line is the scope: `yyyymmdd/region/service/aws4_request`.
             let scope = result.stringToSign.split(separator: "\n")[2]
@@ -131,8 +133,8 @@ final class SigV4Fixture: Sendable {
                           stringToSign: Array(result.stringToSign.utf8),
                           scopeDate: String(scope.prefix(8)))
         }
-        get = sample(getRequest, body: [])
-        post = sample(postRequest, body: body)
+        get = makeSample(getRequest, body: [])
+        post = makeSample(postRequest, body: body)
     }
 
     func sample(_ shape: Shape) -> Sample { shape == .get ? get : post }

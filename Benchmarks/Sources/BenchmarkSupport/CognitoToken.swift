@@ -21,8 +21,8 @@ public struct CognitoAccessClaims: Codable, Sendable {
 /// Fixed identities shared by every suite.
 public enum BenchFixtures {
     public static let region = "us-east-1"
-    public static let userPoolId = "us-east-1_Bench0001"
-    public static let issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Bench0001"
+    public static let userPoolId = "us-east-1_Bench01"
+    public static let issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Bench01"
     public static let jwksURI = issuer + "/.well-known/jwks.json"
     public static let clientId = "3n4b5urk1ft4fl3mg5e62d9ado"
     /// Cognito's key ids are 44-character base64 strings.
@@ -39,7 +39,7 @@ public enum BenchFixtures {
             origin_jti: "6b0f1c1e-8a2d-4b1c-9c55-3f8b2a7d9e10",
             event_id: "c9d2e4f6-1a3b-4c5d-8e7f-0a1b2c3d4e5f",
             token_use: "access",
-            scope: "aws.cognito.signin.user.admin orders/read orders/write",
+            scope: "aws.cognito.signin.user.admin",
             auth_time: iat,
             exp: iat + 3600,
             iat: iat,
