@@ -76,6 +76,9 @@ let package = Package(
                 "ServiceAuthHTTP",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -112,7 +115,10 @@ let package = Package(
                 "ServiceAuth",
                 "ServiceAuthHTTP",
                 "ServiceAuthIdP",
+                "SampleServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -124,6 +130,11 @@ let package = Package(
         .testTarget(
             name: "ServiceAuthIdPTests",
             dependencies: ["ServiceAuth", "ServiceAuthHTTP", "ServiceAuthIdP", "ServiceAuthTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SampleServicesTests",
+            dependencies: ["SampleServices", "ServiceAuth", "ServiceAuthHTTP", "ServiceAuthTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -22,11 +22,10 @@ public enum InventoryService {
         if let path = options.credentials {
             stores.append(try SampleFlagError.wrap("--credentials") { try JSONFileCredentialStore(contentsOfFile: path) })
         }
-        if let trust = options.trustIssuerSts {
-            stores.append(try await SampleFlagError.wrapAsync("--trust-issuer-sts") {
-                try await IssuerSessionCredentialStore.load(from: trust, transport: transport)
-            })
-        }
+        // The issuer's session key is loaded when the service gets ready (the issuer may start
+        // later); until then temporary credentials are refused.
+        let issuerSessions = LateBoundCredentialStore()
+        if options.trustIssuerSts != nil { stores.append(issuerSessions) }
         let verifier = SigV4Verifier(
             configuration: .init(
                 region: options.region,
@@ -80,7 +79,14 @@ public enum InventoryService {
             router: router,
             middleware: middleware,
             metrics: ServiceMetrics(),
-            prepare: { try await userVerifier?.hydrate() }
+            prepare: {
+                if let trust = options.trustIssuerSts, !issuerSessions.isBound {
+                    issuerSessions.bind(try await SampleFlagError.wrapAsync("--trust-issuer-sts") {
+                        try await IssuerSessionCredentialStore.load(from: trust, transport: transport)
+                    })
+                }
+                try await userVerifier?.hydrate()
+            }
         )
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import ServiceAuth
+public import ServiceAuth
 import ServiceAuthHTTP
 
 /// **orders**: the middle service. It accepts only *service* callers whose token carries
@@ -13,7 +13,11 @@ public enum OrdersService {
     /// Builds the service from its flags.
     ///
     /// - Throws: ``SampleFlagError`` naming a missing or bad flag.
-    public static func make(_ options: SampleOptions) async throws -> SampleService {
+    /// - Parameters:
+    ///   - options: The flags.
+    ///   - credentials: Credentials for signing calls to inventory; by default an `AssumeRole`
+    ///     provider built from the flags (the demo passes its own to reuse them).
+    public static func make(_ options: SampleOptions, credentials: (any AWSCredentialsProvider)? = nil) async throws -> SampleService {
         let transport = AsyncHTTPTransport()
         guard let callerVerifier = SampleVerifiers.callerVerifier(options, transport: transport),
               let userVerifier = SampleVerifiers.userVerifier(options, transport: transport)
@@ -33,7 +37,7 @@ public enum OrdersService {
             IdentityChainMiddleware(),
         ]
 
-        let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: try inventoryClient(options, transport: transport))
+        let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: try inventoryClient(options, credentials: credentials ?? assumeRoleProvider(options, transport: transport)))
         var router = Router()
         router.get("/orders/{id}") { _, _, context in
             let id = context.pathParameters["id"] ?? ""
@@ -63,11 +67,23 @@ public enum OrdersService {
 
     /// The client for inventory: user propagation, chain propagation, then SigV4 signing last
     /// (so the signature covers every header the others added).
-    private static func inventoryClient(_ options: SampleOptions, transport: any HTTPTransport) throws -> ServiceHTTPClient? {
+    private static func inventoryClient(_ options: SampleOptions, credentials: (any AWSCredentialsProvider)?) throws -> ServiceHTTPClient? {
+        guard let credentials else { return nil }
+        return ServiceHTTPClient(middleware: [
+            UserTokenPropagationMiddleware(),
+            try IdentityChainPropagationMiddleware(serviceName: "orders"),
+            SigV4SigningMiddleware(signer: SigV4Signer(region: options.region, service: options.service), credentialsProvider: credentials),
+        ])
+    }
+
+    /// Credentials from `AssumeRole` of `--role-arn` (default the orders role), as the IAM user
+    /// given by `--access-key-id`/`--secret-access-key`, through `--sts-endpoint`; cached and
+    /// refreshed ahead of expiry.
+    public static func assumeRoleProvider(_ options: SampleOptions, transport: any HTTPTransport) -> AssumeRoleCredentialsProvider? {
         guard let sts = options.stsEndpoint, let accessKeyId = options.accessKeyId, let secret = options.secretAccessKey else {
             return nil
         }
-        let credentials = AssumeRoleCredentialsProvider(
+        return AssumeRoleCredentialsProvider(
             configuration: .init(
                 roleArn: options.roleArn ?? defaultRoleArn,
                 roleSessionName: "orders",
@@ -77,11 +93,6 @@ public enum OrdersService {
             sourceCredentials: StaticCredentialsProvider(accessKeyId: accessKeyId, secretAccessKey: secret),
             transport: transport
         )
-        return ServiceHTTPClient(middleware: [
-            UserTokenPropagationMiddleware(),
-            try IdentityChainPropagationMiddleware(serviceName: "orders"),
-            SigV4SigningMiddleware(signer: SigV4Signer(region: options.region, service: options.service), credentialsProvider: credentials),
-        ])
     }
 }
 

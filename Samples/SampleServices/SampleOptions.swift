@@ -82,7 +82,7 @@ public struct SampleOptions: ParsableArguments, Sendable {
     @Option(help: "The role to assume for outbound SigV4 calls.")
     public var roleArn: String?
 
-    /// Creates options with the defaults.
+    /// Required by ArgumentParser; build values with `try SampleOptions.parse([...])`.
     public init() {}
 
     /// Checks combinations of flags (ArgumentParser exits with code 2 and the message).

@@ -77,6 +77,14 @@ public struct SampleService: Sendable {
         }
     }
 
+    /// Runs the service in-process (the demo, tests): serves until cancelled or shut down.
+    public func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await server.run() }
+            for companion in companions { group.addTask { try await companion.run() } }
+        }
+    }
+
     /// Whether the service has loaded what it needs.
     public var isReady: Bool { readiness.isReady }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SampleServices
 
 /// `serviceauth`: verify tokens, run the local issuer, run the demo.
 @main
@@ -7,8 +8,13 @@ struct ServiceAuthCommand: AsyncParsableCommand {
         commandName: "serviceauth",
         abstract: "Zero-trust service-to-service authentication tools.",
         subcommands: [
-            // Each subcommand lives in its own file: VerifyCommand, IdPCommand, DemoCommand.
+            // Each subcommand lives in its own file.
             VerifyCommand.self,
+            IdPCommand.self,
+            DemoCommand.self,
         ]
     )
+
+    /// Usage errors exit 2 as CONTRACT.md says (ArgumentParser alone would use 64).
+    static func main() async { await CommandRunner.main(Self.self) }
 }

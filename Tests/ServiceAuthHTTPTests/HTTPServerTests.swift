@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import HTTPTypes
 import ServiceAuth
 import ServiceAuthHTTP
@@ -150,8 +151,11 @@ struct HTTPServerTests {
     func oversizedBody(announced: Bool) async throws {
         let handlerRan = Recorder()
         var router = Router()
-        router.post("/upload") { _, _, _ in
-            handlerRan.record("ran")
+        router.post("/upload") { _, body, _ in
+            // Streaming: the handler may start before the size is known, but it never gets
+            // more than the limit — reading an oversized body fails.
+            _ = try await body.collect(upTo: 1 << 30)
+            handlerRan.record("read a whole body")
             return Responses.text("ok")
         }
         try await withTestServer(router: router, configuration: HTTPServerConfiguration(maxBodyBytes: 1000)) { baseURL in
@@ -174,6 +178,58 @@ struct HTTPServerTests {
             #expect(ok.status == .ok)
         }
         #expect(handlerRan.all.count == 1)
+    }
+
+    @Test("request bodies stream to the handler as they arrive")
+    func streamingBody() async throws {
+        let (firstChunkSeen, signal) = AsyncStream<Void>.makeStream()
+        var router = Router()
+        router.post("/stream") { _, body, _ in
+            var total = 0
+            for try await chunk in body {
+                if total == 0 { signal.yield() }
+                total += chunk.count
+            }
+            return Responses.text("total=\(total)")
+        }
+        try await withTestServer(router: router) { baseURL in
+            let port = Int(baseURL.split(separator: ":").last!)!
+            let connection = try await RawConnection.connect(port: port)
+            let reply = try await connection.channel.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: "POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"))
+                // The handler must see the first chunk while the client still holds the rest;
+                // a server that buffered the whole body first would never get here.
+                let sawFirstChunk = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask { for await _ in firstChunkSeen { return true }; return false }
+                    group.addTask { try? await Task.sleep(for: .seconds(10)); return false }
+                    let first = await group.next() ?? false
+                    group.cancelAll()
+                    return first
+                }
+                #expect(sawFirstChunk)
+                try await outbound.write(ByteBuffer(string: "6\r\n world\r\n0\r\n\r\n"))
+                var received = ByteBuffer()
+                for try await var chunk in inbound {
+                    received.writeBuffer(&chunk)
+                    if String(buffer: received).hasSuffix("total=11") { break }
+                }
+                return String(buffer: received)
+            }
+            #expect(reply.hasPrefix("HTTP/1.1 200"))
+            #expect(reply.hasSuffix("total=11"))
+        }
+    }
+
+    @Test("a handler that ignores the body still leaves the connection reusable")
+    func unreadBodyIsDrained() async throws {
+        var router = Router()
+        router.post("/ignore") { _, _, _ in Responses.text("ignored") }
+        try await withTestServer(router: router) { baseURL in
+            let port = Int(baseURL.split(separator: ":").last!)!
+            let two = "POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloPOST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc"
+            let reply = try await RawConnection.connect(port: port).sendAndReadUntilClose(Array(two.utf8))
+            #expect(reply.components(separatedBy: "HTTP/1.1 200").count == 3)
+        }
     }
 
     @Test("garbage on the socket closes that connection; the server keeps serving",

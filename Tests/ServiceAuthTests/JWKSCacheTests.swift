@@ -35,6 +35,8 @@ struct JWKSCacheTests {
             ["kty": "RSA", "kid": "ops", "key_ops": ["encrypt"], "n": TestJWK.rsa().objectValue!["n"]!, "e": "AQAB"],
             ["kty": "RSA", "kid": "alg-mismatch", "alg": "ES256", "n": TestJWK.rsa().objectValue!["n"]!, "e": "AQAB"],
             ["kty": "RSA", "kid": "garbage", "n": "!!!", "e": "AQAB"],
+            // 8800 bits: over the 8192-bit cap that keeps a hostile JWKS from slowing every check.
+            ["kty": "RSA", "kid": "huge", "n": .string(Base64URL.encode([0xC3] + [UInt8](repeating: 0x5A, count: 1098) + [0x01])), "e": "AQAB"],
             "not an object",
             TestJWK.p256(),
             TestJWK.ed25519(),
@@ -108,7 +110,8 @@ struct JWKSCacheTests {
         _ = try await cache.key(for: "rsa-1")
         #expect(transport.requestCount == 1)
         clock.advance(2)
-        _ = try await cache.key(for: "rsa-1")
+        _ = try await cache.key(for: "rsa-1")  // stale: served at once, refreshed in the background
+        await cache.awaitPendingFetch()
         #expect(transport.requestCount == 2)
     }
 
@@ -122,6 +125,7 @@ struct JWKSCacheTests {
         #expect(transport.requestCount == 1)
         clock.advance(2)
         _ = try await cache.key(for: "rsa-1")
+        await cache.awaitPendingFetch()
         #expect(transport.requestCount == 2)
     }
 
@@ -146,12 +150,29 @@ struct JWKSCacheTests {
         default: transport.set(.init(status: .internalServerError, body: TestJWK.set([])))
         }
         clock.advance(60)
-        _ = try await cache.key(for: "rsa-1")  // stale, refetch fails, cached key still used
+        _ = try await cache.key(for: "rsa-1")  // stale: cached key used, the refetch fails
+        await cache.awaitPendingFetch()
         #expect(transport.requestCount == 2)
         await #expect(throws: JWTError.self) { try await cache.refresh() }
         #expect(cache.keyIDs.contains("rsa-1"))
         clock.advance(60)
         _ = try await cache.key(for: "rsa-1")
+    }
+
+    @Test func staleKeysNeverWaitForASlowIssuer() async throws {
+        let transport = FakeJWKSTransport()
+        transport.setKeys(TestJWK.standard, cacheControl: "max-age=10")
+        let clock = TestClock()
+        let cache = cache(transport, clock: clock) { $0.fetchTimeout = .seconds(30) }
+        try await cache.hydrate()
+        transport.set(.init(body: TestJWK.standard, delay: .seconds(20)))
+        clock.advance(60)
+        let start = ContinuousClock.now
+        for _ in 0..<10 { _ = try await cache.key(for: "rsa-1") }
+        #expect(ContinuousClock.now - start < .seconds(10))
+        // One background refresh (still waiting on the issuer), not one per request.
+        for _ in 0..<100 where transport.requestCount < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(transport.requestCount == 2)
     }
 
     @Test func unavailableBeforeFirstLoad() async {

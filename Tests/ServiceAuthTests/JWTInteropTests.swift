@@ -13,9 +13,7 @@ struct JWTInteropTests {
     static let interop = packageRoot.appendingPathComponent("Tests/Interop")
 
     /// A running Python script whose first stdout line is JSON.
-    final class Script: @unchecked Sendable {
-        // @unchecked: the Process and pipes are only touched by the test that owns the
-        // script, sequentially (start → firstLine → finish); no concurrent access.
+    final class Script {
         let process = Process()
         let stdin = Pipe()
         let stdout = Pipe()

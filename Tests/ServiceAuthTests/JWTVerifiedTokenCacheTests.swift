@@ -84,6 +84,43 @@ struct JWTVerifiedTokenCacheTests {
         #expect(cache.count <= 8)
         #expect(cache.count > 0)
     }
+
+    @Test func theMiddlewareCachesByDefault() {
+        #expect(BearerJWTMiddleware(verifier: Fixture.verifier()).verifier.tokenCache != nil)
+        #expect(BearerJWTMiddleware(verifier: Fixture.verifier(), cachesVerifiedTokens: false).verifier.tokenCache == nil)
+        let own = VerifiedTokenCache(maxEntries: 3)
+        #expect(BearerJWTMiddleware(verifier: Fixture.verifier(cache: own)).verifier.tokenCache === own)
+    }
+
+    @Test func concurrentVerificationsShareTheCacheSafely() async throws {
+        let cache = VerifiedTokenCache()
+        let verifier = Fixture.verifier(cache: cache)
+        let tokens = (0..<5).map { Mint.rs256(Fixture.claims(["jti": .string("t\($0)")])) }
+        try await withThrowingTaskGroup(of: String?.self) { group in
+            for index in 0..<60 {
+                group.addTask { try await verifier.verify(tokens[index % tokens.count]).claims["jti"]?.stringValue }
+            }
+            var seen: [String: Int] = [:]
+            for try await jti in group { seen[jti ?? "nil", default: 0] += 1 }
+            #expect(seen == ["t0": 12, "t1": 12, "t2": 12, "t3": 12, "t4": 12])
+        }
+        #expect(cache.count == 5)
+    }
+
+    @Test func readinessHydrationAndRefresher() async throws {
+        let transport = FakeJWKSTransport()
+        let verifier = Fixture.verifier(transport: transport)
+        #expect(!verifier.isReady)
+        try await verifier.hydrate()
+        #expect(verifier.isReady)
+        #expect(verifier.keySources.count == 1)
+        let refresher = verifier.keyRefresher(interval: .milliseconds(20))
+        let task = Task { try await refresher.run() }
+        for _ in 0..<250 where transport.requestCount < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        task.cancel()
+        try await task.value
+        #expect(transport.requestCount >= 3)
+    }
 }
 
 final class BannedList: Sendable {
@@ -91,4 +128,3 @@ final class BannedList: Sendable {
     func add(_ name: String) { names.withLock { _ = $0.insert(name) } }
     func contains(_ name: String?) -> Bool { name.map { name in names.withLock { $0.contains(name) } } ?? false }
 }
-

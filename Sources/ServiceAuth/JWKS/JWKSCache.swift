@@ -2,6 +2,8 @@ public import Foundation
 public import Logging
 import HTTPTypes
 import Synchronization
+import Crypto
+import Metrics
 
 /// The public keys of one issuer, fetched from its JWKS and kept ready to use.
 ///
@@ -15,7 +17,8 @@ import Synchronization
 ///   yet a genuinely new key is picked up within that interval (no per-URL penalty box);
 /// - concurrent misses share one fetch (single flight);
 /// - a fetch replaces the whole key table, so keys the issuer removed are evicted;
-/// - a failed fetch (outage, garbage) keeps the cached keys in service.
+/// - a failed fetch (outage, garbage) keeps the cached keys in service;
+/// - a stale but known key is used at once while a background fetch refreshes the set.
 ///
 /// Freshness follows `Cache-Control: max-age`, else ``Configuration/defaultMaxAge``. Call
 /// ``hydrate()`` before taking traffic; ``isReady`` tells readiness probes when keys are loaded.
@@ -27,6 +30,11 @@ public final class JWKSCache: Sendable {
     private let now: @Sendable () -> Date
     private let logger: Logger
     private let state: Mutex<State>
+    /// Bumped whenever a fetch changes the published keys, so cached verifications can tell
+    /// with one atomic load that their key is still there.
+    private let generation = Atomic<Int>(0)
+    private let fetchesSucceeded = Counter(label: "serviceauth_jwks_fetches_total", dimensions: [("result", "success")])
+    private let fetchesFailed = Counter(label: "serviceauth_jwks_fetches_total", dimensions: [("result", "failure")])
 
     private struct State: Sendable {
         var keys = JWKSetParser.Result()
@@ -109,6 +117,9 @@ public final class JWKSCache: Sendable {
         JWKSRefresher(caches: [self], interval: interval)
     }
 
+    /// Changes whenever a fetch changes the set of published keys.
+    var keySetGeneration: Int { generation.load(ordering: .acquiring) }
+
     // MARK: - Key lookup
 
     /// The cached key for `keyID` if the table is fresh; the synchronous hot path.
@@ -134,18 +145,18 @@ public final class JWKSCache: Sendable {
         let date = now()
         let decision: MissDecision = state.withLock { state in
             if let key = state.keys.keysByID[keyID] {
-                // Stale but known: refresh if the rate limit allows, else keep using it.
-                if let inflight = state.inflight { return .wait(inflight, fallback: key) }
-                guard canFetch(state, at: date) else { return .use(key) }
-                return .wait(startFetch(&state, at: date), fallback: key)
+                // Stale but known: use it now and refresh in the background (if the rate limit
+                // allows), so no request waits on the issuer — during an outage not even one.
+                if state.inflight == nil, canFetch(state, at: date) { _ = startFetch(&state, at: date) }
+                return .use(key)
             }
             if let until = state.negative[keyID] {
                 if date < until { return .unknown }
                 state.negative[keyID] = nil
             }
-            if let inflight = state.inflight { return .wait(inflight, fallback: nil) }
+            if let inflight = state.inflight { return .wait(inflight) }
             guard canFetch(state, at: date) else { return .rateLimited }
-            return .wait(startFetch(&state, at: date), fallback: nil)
+            return .wait(startFetch(&state, at: date))
         }
         switch decision {
         case .use(let key):
@@ -155,10 +166,9 @@ public final class JWKSCache: Sendable {
         case .rateLimited:
             if isReady { throw JWTError(.unknownKey, "no key with this kid is published by the issuer") }
             throw JWTError(.jwksUnavailable, "the issuer's keys could not be fetched")
-        case .wait(let task, let fallback):
+        case .wait(let task):
             let outcome = await task.value
             if let key = cachedKey(keyID) { return key }
-            if let fallback { return fallback }
             // Only a successful fetch proves the kid unknown; after a failed one the global
             // rate limit alone holds back retries.
             if case .failure(let error) = outcome { throw error }
@@ -170,7 +180,16 @@ public final class JWKSCache: Sendable {
     /// The only key compatible with `algorithm` among the keys without `kid`, for verifiers
     /// configured to accept tokens without `kid`. Never falls back to keys that have a `kid`.
     func soleUnnamedKey(for algorithm: JWTAlgorithm) async throws(JWTError) -> JWKSKey {
-        if !isReady { try await hydrate() }
+        if !isReady {
+            // Load the keys once, under the same rate limit as any miss.
+            let date = now()
+            let task: Task<FetchOutcome, Never>? = state.withLock { state in
+                if let inflight = state.inflight { return inflight }
+                return canFetch(state, at: date) ? startFetch(&state, at: date) : nil
+            }
+            if let task, case .failure(let error) = await task.value { throw error }
+            guard isReady else { throw JWTError(.jwksUnavailable, "the issuer's keys could not be fetched") }
+        }
         let candidates = state.withLock { $0.keys.unnamedKeys.filter { $0.accepts(algorithm) } }
         guard candidates.count == 1 else {
             throw JWTError(.unknownKey, "the token has no kid and the issuer does not publish exactly one matching key")
@@ -178,11 +197,16 @@ public final class JWKSCache: Sendable {
         return candidates[0]
     }
 
+    /// Waits for the fetch in flight, if any (tests use it to observe background refreshes).
+    func awaitPendingFetch() async {
+        if let task = state.withLock({ $0.inflight }) { _ = await task.value }
+    }
+
     private enum MissDecision: Sendable {
         case use(JWKSKey)
         case unknown
         case rateLimited
-        case wait(Task<FetchOutcome, Never>, fallback: JWKSKey?)
+        case wait(Task<FetchOutcome, Never>)
     }
 
     private func canFetch(_ state: State, at date: Date) -> Bool {
@@ -230,6 +254,9 @@ public final class JWKSCache: Sendable {
             let (keys, maxAge) = try await fetchKeySet()
             let date = now()
             state.withLock { state in
+                if Self.fingerprints(state.keys) != Self.fingerprints(keys) {
+                    generation.add(1, ordering: .releasing)
+                }
                 state.keys = keys
                 state.loadedAt = date
                 state.freshUntil = date.addingTimeInterval(maxAge)
@@ -237,6 +264,7 @@ public final class JWKSCache: Sendable {
                 // Newly published kids must not stay in the negative cache.
                 for keyID in keys.keysByID.keys { state.negative[keyID] = nil }
             }
+            fetchesSucceeded.increment()
             logger.debug("fetched JWKS", metadata: ["keys": "\(keys.keysByID.count)", "skipped": "\(keys.skipped)"])
             return .success
         } catch {
@@ -244,9 +272,16 @@ public final class JWKSCache: Sendable {
         }
         state.withLock { $0.inflight = nil }
         if case .failure(let error) = outcome {
+            fetchesFailed.increment()
             logger.warning("JWKS fetch failed; cached keys stay in service", metadata: ["reason": "\(error.message)"])
         }
         return outcome
+    }
+
+    private static func fingerprints(_ keys: JWKSetParser.Result) -> [String: SHA256.Digest] {
+        var result = keys.keysByID.mapValues(\.fingerprint)
+        for (index, key) in keys.unnamedKeys.enumerated() { result["#\(index)"] = key.fingerprint }
+        return result
     }
 
     private func fetchKeySet() async throws(JWTError) -> (JWKSetParser.Result, TimeInterval) {

@@ -27,25 +27,54 @@ public enum Base64URL {
     /// padding, or on an impossible length; non-canonical trailing bits are rejected too, so
     /// each value has exactly one encoding.
     public static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+        if let result = text.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return result }
+        return Array(text).withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    /// The decoder proper, over contiguous bytes: JWT verification decodes every token's
+    /// three parts, so this loop is on the hot path (four characters to three bytes at a time,
+    /// output written in place, no per-byte append).
+    static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let count = text.count
         guard count % 4 != 1 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for char in text {
-            let value = decodeTable[Int(char)]
-            guard value != 0xFF else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        let outputCount = count / 4 * 3 + max(0, count % 4 - 1)
+        return decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
+            var valid = true
+            let output = [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
+                var input = 0
+                var position = 0
+                while input + 4 <= count {
+                    let a = table[Int(text[input])], b = table[Int(text[input + 1])]
+                    let c = table[Int(text[input + 2])], d = table[Int(text[input + 3])]
+                    if (a | b | c | d) & 0xC0 != 0 { valid = false; break }
+                    out[position] = a << 2 | b >> 4
+                    out[position + 1] = b << 4 | c >> 2
+                    out[position + 2] = c << 6 | d
+                    input += 4
+                    position += 3
+                }
+                if valid {
+                    switch count - input {
+                    case 2:
+                        let a = table[Int(text[input])], b = table[Int(text[input + 1])]
+                        // Leftover bits must be zero (RFC 4648 §3.5 canonical encoding).
+                        if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { valid = false; break }
+                        out[position] = a << 2 | b >> 4
+                        position += 1
+                    case 3:
+                        let a = table[Int(text[input])], b = table[Int(text[input + 1])], c = table[Int(text[input + 2])]
+                        if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { valid = false; break }
+                        out[position] = a << 2 | b >> 4
+                        out[position + 1] = b << 4 | c >> 2
+                        position += 2
+                    default:
+                        break
+                    }
+                }
+                initialized = valid ? position : 0
             }
+            return valid ? output : nil
         }
-        // Leftover bits must be zero (RFC 4648 §3.5 canonical encoding).
-        guard accumulator & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
-        return out
     }
 
     /// Decodes unpadded base64url text.

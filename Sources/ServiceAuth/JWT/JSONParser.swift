@@ -66,7 +66,8 @@ struct JSONParser: ~Copyable {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= maxDepth else { throw fail("nesting too deep") }
         index += 1  // {
-        var members: [String: JSONValue] = [:]
+        // Room for a typical claim set up front: growing a dictionary rehashes every member.
+        var members: [String: JSONValue] = Dictionary(minimumCapacity: 16)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -124,17 +125,26 @@ struct JSONParser: ~Copyable {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes. Validate UTF-8 once over the whole run.
+        var nonASCII: UInt8 = 0
+        // Fast path: no escapes. Pure ASCII needs no further validation (the common case in
+        // JWTs); anything else is validated as UTF-8 once over the whole run.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard let string = String(validating: run, as: UTF8.self) else { throw fail("invalid UTF-8") }
+                let string: String
+                if nonASCII & 0x80 == 0 {
+                    string = String(decoding: run, as: UTF8.self)
+                } else {
+                    guard let validated = String(validating: run, as: UTF8.self) else { throw fail("invalid UTF-8") }
+                    string = validated
+                }
                 index += 1
                 return string
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw fail("control character in string") }
+            nonASCII |= byte
             index += 1
         }
         guard index < bytes.count else { throw fail("unterminated string") }

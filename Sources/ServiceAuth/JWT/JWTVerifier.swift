@@ -26,6 +26,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
     private let now: @Sendable () -> Date
     /// Identifies this verifier's rules in a shared ``VerifiedTokenCache``.
     private let cacheOwner: CacheOwner
+    private let metrics: JWTMetrics
 
     final class CacheOwner: Sendable {}
 
@@ -46,6 +47,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
         issuerIndex = index
         largestTokenBytes = issuers.map(\.configuration.maxTokenBytes).max() ?? 0
         cacheOwner = CacheOwner()
+        metrics = JWTMetrics()
     }
 
     /// Creates a verifier for one issuer configuration and its key source.
@@ -97,6 +99,14 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
     /// Whether every issuer's keys are loaded.
     public var isReady: Bool { issuers.allSatisfy { $0.jwks.isReady } }
 
+    /// A background service refreshing every issuer's keys.
+    ///
+    /// - Parameter interval: The time between refreshes.
+    /// - Returns: A swift-service-lifecycle `Service`.
+    public func keyRefresher(interval: Duration = .seconds(300)) -> JWKSRefresher {
+        JWKSRefresher(caches: keySources, interval: interval)
+    }
+
     /// Loads every issuer's keys.
     ///
     /// - Throws: ``JWTError`` `jwks_unavailable` when an issuer's keys cannot be loaded.
@@ -119,6 +129,17 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
     /// - Returns: The verified token.
     /// - Throws: ``JWTError`` with a stable code; its message never contains the token.
     public func verify(_ token: String) async throws(JWTError) -> VerifiedToken {
+        do {
+            let verified = try await verifyUncounted(token)
+            metrics.verified.increment()
+            return verified
+        } catch {
+            metrics.recordFailure(error.code)
+            throw error
+        }
+    }
+
+    private func verifyUncounted(_ token: String) async throws(JWTError) -> VerifiedToken {
         let size = token.utf8.count
         guard size > 0 else { throw .malformed("the token is empty") }
         guard size <= largestTokenBytes else { throw .malformed("the token is larger than \(largestTokenBytes) bytes") }
@@ -129,14 +150,15 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
             var text = token
             let key = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
             digest = key
-            if let cached = tokenCache.lookup(key, owner: ObjectIdentifier(cacheOwner), at: date),
-               let position = issuerIndex[cached.token.issuer]
-            {
-                let issuer = issuers[position]
-                // Valid only while the key that verified it is still published.
-                let current = cached.token.keyID.flatMap { issuer.jwks.cachedKey($0) }
-                if current?.fingerprint == cached.keyFingerprint {
+            if let cached = tokenCache.lookup(key, owner: ObjectIdentifier(cacheOwner), at: date) {
+                let issuer = issuers[cached.issuerPosition]
+                // Valid only while the key that verified it is still published: certainly so
+                // while the key set is unchanged, else look the key up again.
+                let stillPublished = issuer.jwks.keySetGeneration == cached.keyGeneration
+                    || cached.token.keyID.flatMap { issuer.jwks.cachedKey($0) }?.fingerprint == cached.keyFingerprint
+                if stillPublished {
                     try issuer.configuration.customCheck?(cached.token)
+                    metrics.cacheHits.increment()
                     return cached.token
                 }
                 tokenCache.remove(key)
@@ -163,6 +185,8 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
             try Self.checkType(jws.header, expected: expectedType)
         }
 
+        // Read before the key: if the key set changes meanwhile, cached hits re-check the key.
+        let keyGeneration = issuer.jwks.keySetGeneration
         let key: JWKSKey
         switch jws.header["kid"] {
         case .string(let kid)?:
@@ -184,7 +208,10 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
             .verify(issuer: issText, keyID: key.keyID, algorithm: algorithm, token: token)
         try configuration.customCheck?(verified)
         if let tokenCache, let digest {
-            tokenCache.insert(digest, token: verified, keyFingerprint: key.fingerprint, owner: ObjectIdentifier(cacheOwner), at: date)
+            tokenCache.insert(
+                digest, token: verified, keyFingerprint: key.fingerprint, keyGeneration: keyGeneration,
+                owner: ObjectIdentifier(cacheOwner), issuerPosition: position, at: date
+            )
         }
         return verified
     }

@@ -9,11 +9,26 @@ import Synchronization
 /// verified them is still published in the issuer's JWKS (checked on every hit by
 /// ``JWTVerifier``). A verifier's custom check still runs on each hit. Failures are never cached.
 public final class VerifiedTokenCache: Sendable {
-    struct Entry: Sendable {
+    /// A cached verification; a class, so a hit costs one retain rather than a copy of the token.
+    final class Entry: Sendable {
         let token: VerifiedToken
         let keyFingerprint: SHA256.Digest
+        /// The JWKS key-set generation when the token was verified: while unchanged, the key
+        /// is certainly still published.
+        let keyGeneration: Int
         let owner: ObjectIdentifier
+        /// The position of the token's issuer in the owning verifier (saves a lookup per hit).
+        let issuerPosition: Int
         let validUntil: Date
+
+        init(token: VerifiedToken, keyFingerprint: SHA256.Digest, keyGeneration: Int, owner: ObjectIdentifier, issuerPosition: Int, validUntil: Date) {
+            self.token = token
+            self.keyFingerprint = keyFingerprint
+            self.keyGeneration = keyGeneration
+            self.owner = owner
+            self.issuerPosition = issuerPosition
+            self.validUntil = validUntil
+        }
     }
 
     /// The most tokens kept.
@@ -54,10 +69,16 @@ public final class VerifiedTokenCache: Sendable {
         _ = entries.withLock { $0.removeValue(forKey: key) }
     }
 
-    func insert(_ key: SHA256.Digest, token: VerifiedToken, keyFingerprint: SHA256.Digest, owner: ObjectIdentifier, at date: Date) {
+    func insert(
+        _ key: SHA256.Digest, token: VerifiedToken, keyFingerprint: SHA256.Digest, keyGeneration: Int,
+        owner: ObjectIdentifier, issuerPosition: Int, at date: Date
+    ) {
         let validUntil = min(token.expiresAt, date.addingTimeInterval(maxEntryLifetime.jwtTimeInterval))
         guard date < validUntil else { return }
-        let entry = Entry(token: token, keyFingerprint: keyFingerprint, owner: owner, validUntil: validUntil)
+        let entry = Entry(
+            token: token, keyFingerprint: keyFingerprint, keyGeneration: keyGeneration, owner: owner,
+            issuerPosition: issuerPosition, validUntil: validUntil
+        )
         let limit = maxEntries
         entries.withLock { entries in
             if entries[key] == nil, entries.count >= limit {

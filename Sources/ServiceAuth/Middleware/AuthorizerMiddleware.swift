@@ -51,7 +51,7 @@ public struct AuthorizerMiddleware: ServerMiddleware {
 
         let token: String
         switch BearerToken.extract(from: request.headerFields) {
-        case .missing:
+        case .missing, .noBearerCredential:
             throw AuthFailure(status: .unauthorized, code: "missing_token", challenge: "Bearer", message: "a bearer token is required")
         case .malformed:
             throw AuthFailure(

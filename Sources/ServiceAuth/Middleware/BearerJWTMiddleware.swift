@@ -76,39 +76,23 @@ public struct BearerJWTMiddleware: ServerMiddleware {
 
     /// The token of the request's single `Authorization: Bearer` header.
     ///
+    /// The grammar is the package's shared one (``BearerToken/extract(from:name:)``); this adds
+    /// the RFC 6750 §3.1 distinction between no bearer credential at all (no header, another
+    /// scheme such as `Basic`, or an empty `Bearer`) and a broken one.
+    ///
     /// - Parameter fields: The request's header fields.
     /// - Returns: The token.
     /// - Throws: ``JWTError`` `missing_token` when there is no bearer credential, `malformed`
     ///   when there are several `Authorization` headers or the credential is not a `b64token`.
     public static func bearerToken(in fields: HTTPFields) throws(JWTError) -> String {
-        let values = fields[values: .authorization]
-        guard !values.isEmpty else { throw JWTError(.missingToken, "the request has no bearer token") }
-        // Two credentials are ambiguous: which one would a proxy, a log or another verifier use?
-        guard values.count == 1 else { throw .malformed("the request has more than one Authorization header") }
-        let value = values[0]
-        let utf8 = Array(value.utf8)
-        guard utf8.count >= 7, String(decoding: utf8[0..<6], as: UTF8.self).lowercased() == "bearer", utf8[6] == 0x20 else {
+        switch BearerToken.extract(from: fields) {
+        case .token(let token):
+            return token
+        case .missing, .noBearerCredential:
             throw JWTError(.missingToken, "the request has no bearer token")
+        case .malformed:
+            throw .malformed("the request does not carry exactly one well-formed bearer token")
         }
-        var start = 7
-        while start < utf8.count, utf8[start] == 0x20 { start += 1 }
-        var end = utf8.count
-        while end > start, utf8[end - 1] == 0x20 || utf8[end - 1] == 0x09 { end -= 1 }
-        guard start < end else { throw JWTError(.missingToken, "the request has no bearer token") }
-        // RFC 6750 §2.1 b64token: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" then "=" padding.
-        var seenPadding = false
-        for byte in utf8[start..<end] {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"):
-                guard !seenPadding else { throw .malformed("the bearer credential is not a valid token") }
-            case UInt8(ascii: "="):
-                seenPadding = true
-            default:
-                throw .malformed("the bearer credential is not a valid token")
-            }
-        }
-        return String(decoding: utf8[start..<end], as: UTF8.self)
     }
 }
 

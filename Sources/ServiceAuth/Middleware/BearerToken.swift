@@ -6,9 +6,14 @@ public enum BearerToken {
     public static let maxHeaderLength = 16 * 1024
 
     /// The outcome of looking for a bearer token.
+    ///
     public enum Extraction: Sendable, Hashable {
         /// No header of that name.
         case missing
+        /// One header, but with another scheme (`Basic …`) or an empty `Bearer`: it holds no
+        /// bearer credential. On `Authorization` RFC 6750 §3.1 treats this like ``missing``;
+        /// on a header that must carry a bearer token (a propagated user token) it is malformed.
+        case noBearerCredential
         /// A header is present but is not exactly one well-formed `Bearer <token>`.
         case malformed
         /// The token.
@@ -29,10 +34,14 @@ public enum BearerToken {
         guard let value = values.first else { return .missing }
         guard values.count == 1, value.utf8.count <= maxHeaderLength else { return .malformed }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .malformed }
-        let token = parts[1].trimmingLeadingAndTrailingSpaces
+        // Another scheme (e.g. Basic) carries no bearer credential at all: RFC 6750 §3.1 treats
+        // that like a request without authentication (plain `Bearer` challenge, no error code).
+        guard parts[0].lowercased() == "bearer" else { return .noBearerCredential }
+        // An empty `Bearer` carries no credential either.
+        let token = parts.count == 2 ? parts[1].trimmingLeadingAndTrailingSpaces : ""
+        guard !token.isEmpty else { return .noBearerCredential }
         // RFC 6750 b64token characters only; anything else cannot be a token we issued.
-        guard !token.isEmpty, token.utf8.allSatisfy(Self.isTokenByte) else { return .malformed }
+        guard token.utf8.allSatisfy(Self.isTokenByte) else { return .malformed }
         return .token(String(token))
     }
 

@@ -61,7 +61,7 @@ public struct PropagatedUserMiddleware: ServerMiddleware {
                 throw AuthFailure(status: .unauthorized, code: "missing_token", challenge: "Bearer", message: "no propagated user token was sent")
             }
             return try await next(request, body, context)
-        case .malformed:
+        case .malformed, .noBearerCredential:
             throw Self.invalid("malformed", "the propagated user token header is not a single Bearer token")
         case .token(let value):
             token = value

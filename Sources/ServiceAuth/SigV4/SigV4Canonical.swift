@@ -27,15 +27,6 @@ enum SigV4Canonical {
         }
     }
 
-    @inline(__always)
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 
     /// Percent-encodes every byte except unreserved ones (and `/` when `keepSlash`).
     static func encode(_ bytes: some Sequence<UInt8>, keepSlash: Bool, into output: inout [UInt8]) {
@@ -68,7 +59,7 @@ enum SigV4Canonical {
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+                let high = PercentEncoding.hexValue(bytes[index + 1]), let low = PercentEncoding.hexValue(bytes[index + 2])
             {
                 output.append(high << 4 | low)
                 index += 3
@@ -102,8 +93,8 @@ enum SigV4Canonical {
             var index = 0
             while index < bytes.count {
                 let byte = bytes[index]
-                if byte == UInt8(ascii: "%"), index + 2 < bytes.count, hexValue(bytes[index + 1]) != nil,
-                    hexValue(bytes[index + 2]) != nil
+                if byte == UInt8(ascii: "%"), index + 2 < bytes.count, PercentEncoding.hexValue(bytes[index + 1]) != nil,
+                    PercentEncoding.hexValue(bytes[index + 2]) != nil
                 {
                     output.append(contentsOf: bytes[index...index + 2])
                     index += 3

@@ -34,10 +34,8 @@ public struct AsyncHTTPTransport: HTTPTransport {
         }
         if let body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
 
-        let deadline = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-            + timeout.components.attoseconds / 1_000_000_000)
         do {
-            let response = try await httpClient.execute(outgoing, timeout: deadline)
+            let response = try await httpClient.execute(outgoing, timeout: timeout.timeAmount)
             var fields = HTTPFields()
             for header in response.headers {
                 if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }

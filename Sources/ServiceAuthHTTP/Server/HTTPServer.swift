@@ -126,9 +126,7 @@ public struct HTTPServer: Service {
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldCount = configuration.maxHeaderCount
-        let idle = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
-            + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
-        try pipeline.addHandler(IdleStateHandler(readTimeout: idle))
+        try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout.timeAmount))
         try pipeline.configureHTTPServerPipeline(
             withErrorHandling: false,
             withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
@@ -175,32 +173,84 @@ public struct HTTPServer: Service {
             try await write(Self.tooLarge(configuration.maxBodyBytes), to: outbound, close: true)
             return false
         }
-        var body: [UInt8] = []
-        var tooLarge = false
-        readBody: while let part = try await parts.next() {
-            switch part {
-            case .body(let buffer):
-                if buffer.readableBytes > configuration.maxBodyBytes - body.count {
-                    tooLarge = true
-                    break readBody
+        guard let first = try await parts.next() else { return false }
+        switch first {
+        case .head:
+            return false
+        case .end:
+            // No body (most GETs): no streaming machinery needed.
+            let response = await respond(to: request, body: MessageBody(), remoteAddress: remoteAddress)
+            try await write(response, to: outbound, close: wantsClose, isHead: request.method == .head)
+            return !wantsClose
+        case .body(let firstChunk):
+            return try await handleStreaming(
+                request, firstChunk: firstChunk, parts: &parts, outbound: outbound, remoteAddress: remoteAddress, wantsClose: wantsClose)
+        }
+    }
+
+    /// Serves a request with a body: the handler runs in a child task and reads the body as it
+    /// arrives, while this task keeps reading the socket and feeding it. The body is bounded by
+    /// `maxBodyBytes`: past it the handler's reads fail with ``MessageBodyTooLarge``, the
+    /// client gets `413` and the connection is closed (the rest of the body is never read).
+    private func handleStreaming(
+        _ request: HTTPRequest,
+        firstChunk: ByteBuffer,
+        parts: inout NIOAsyncChannelInboundStream<HTTPRequestPart>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<HTTPResponsePart>,
+        remoteAddress: String?,
+        wantsClose: Bool
+    ) async throws -> Bool {
+        let limit = configuration.maxBodyBytes
+        let (stream, feed) = AsyncThrowingStream<ArraySlice<UInt8>, any Error>.makeStream()
+        let declaredLength = request.headerFields[.contentLength].flatMap(Int.init)
+        let body = MessageBody(stream: stream, length: declaredLength)
+
+        return try await withThrowingTaskGroup(of: (HTTPResponse, MessageBody).self) { group in
+            group.addTask { await self.respond(to: request, body: body, remoteAddress: remoteAddress) }
+
+            var received = 0
+            var outcome = BodyOutcome.incomplete
+            var chunk: ByteBuffer? = firstChunk
+            reading: while true {
+                if let buffer = chunk {
+                    received += buffer.readableBytes
+                    if received > limit {
+                        outcome = .tooLarge
+                        break reading
+                    }
+                    feed.yield(ArraySlice(buffer.readableBytesView))
                 }
-                body.append(contentsOf: buffer.readableBytesView)
-            case .end:
-                break readBody
-            case .head:
+                switch try await parts.next() {
+                case .body(let next): chunk = next
+                case .end:
+                    outcome = .complete
+                    break reading
+                case .head, nil:
+                    break reading
+                }
+            }
+            switch outcome {
+            case .complete: feed.finish()
+            case .tooLarge: feed.finish(throwing: MessageBodyTooLarge(limit: limit))
+            case .incomplete: feed.finish(throwing: HTTPTransportError(reason: "the client closed the connection mid-body"))
+            }
+            // The handler sees the end of the body (or its failure) and answers.
+            let response = try await group.next() ?? Self.tooLarge(limit)
+            switch outcome {
+            case .complete:
+                try await write(response, to: outbound, close: wantsClose, isHead: request.method == .head)
+                return !wantsClose
+            case .tooLarge:
+                // Whatever the handler made of a partial body, the request was too large.
+                try await write(Self.tooLarge(limit), to: outbound, close: true)
+                return false
+            case .incomplete:
                 return false
             }
         }
-        if tooLarge {
-            // The rest of the body is never read: answer and close the connection.
-            try await write(Self.tooLarge(configuration.maxBodyBytes), to: outbound, close: true)
-            return false
-        }
-
-        let response = await respond(to: request, body: MessageBody(body), remoteAddress: remoteAddress)
-        try await write(response, to: outbound, close: wantsClose, isHead: request.method == .head)
-        return !wantsClose
     }
+
+    private enum BodyOutcome { case complete, tooLarge, incomplete }
 
     /// Runs the middleware chain and the router, turning thrown errors into responses.
     private func respond(to request: HTTPRequest, body: MessageBody, remoteAddress: String?) async -> (HTTPResponse, MessageBody) {

@@ -102,28 +102,10 @@ public struct Router: Sendable {
 }
 
 extension String {
-    /// The percent-decoded string, or the string itself when it is not valid percent-encoding.
+    /// The percent-decoded string, or the string itself when it is not valid percent-encoding
+    /// of UTF-8.
     var removingPercentEncodingIfValid: String {
-        guard contains("%") else { return self }
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return self }
-                bytes.append(high << 4 | low)
-            } else {
-                bytes.append(byte)
-            }
-        }
+        guard contains("%"), let bytes = PercentEncoding.decodeStrictly(utf8, plusAsSpace: false) else { return self }
         return String(validating: bytes, as: UTF8.self) ?? self
-    }
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
     }
 }

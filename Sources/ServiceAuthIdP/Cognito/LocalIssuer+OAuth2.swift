@@ -1,0 +1,114 @@
+import Crypto
+import Foundation
+import HTTPTypes
+
+extension LocalIssuer {
+    /// `POST /oauth2/token`: the client-credentials grant (RFC 6749 §4.4) as Cognito serves it.
+    func tokenEndpoint(request: HTTPRequest, body: [UInt8]) -> IssuerResponse {
+        var clientLabel: String?
+        var grant = IssuerMetrics.Grant.other
+        // Every request counts once, successful or not, so tests and benchmarks can count
+        // issuer calls.
+        defer { metrics.tokenRequest(grant: grant, client: clientLabel) }
+        do throws(OAuthError) {
+            let contentType = request.headerFields[.contentType]?.lowercased() ?? ""
+            guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+                throw .invalidRequest("the body must be application/x-www-form-urlencoded")
+            }
+            guard let form = FormFields(encoded: body) else { throw .invalidRequest("the body is not valid form encoding") }
+            if let repeated = form.repeatedNames.first {
+                throw .invalidRequest("parameter \(IdPConfiguration.printable(repeated)) is repeated")
+            }
+            guard let grantType = form["grant_type"], !grantType.isEmpty else { throw .invalidRequest("grant_type is required") }
+            grant = grantType == "client_credentials" ? .clientCredentials : .other
+
+            let client = try authenticateClient(request: request, form: form, label: &clientLabel)
+            guard grant == .clientCredentials else { throw .unsupportedGrantType() }
+            let scopes = try grantedScopes(requested: form["scope"], client: client)
+            let token: String
+            do {
+                token = try mintClientCredentialsToken(client: client, scopes: scopes, issuer: issuer(for: request))
+            } catch {
+                options.logger.error("signing failed", metadata: ["error": "\(type(of: error))"])
+                throw OAuthError(status: .serviceUnavailable, code: "temporarily_unavailable", description: "signing failed")
+            }
+            metrics.tokenIssued(grant: grant, client: client.clientId)
+            var headers = HTTPFields()
+            headers[.cacheControl] = "no-store"
+            headers[HTTPField.Name("Pragma")!] = "no-cache"
+            let answer: [String: WireJSON] = [
+                "access_token": .string(token),
+                "expires_in": .int(client.effectiveAccessTokenLifetime),
+                "token_type": "Bearer",
+            ]
+            return .json(answer, extraHeaders: headers)
+        } catch {
+            metrics.error(api: "oauth2", code: error.code)
+            options.logger.debug("token request refused", metadata: ["error": "\(error.code)"])
+            return error.response
+        }
+    }
+
+    /// Authenticates the client with `client_secret_basic` or `client_secret_post` (one of
+    /// them, RFC 6749 §2.3.1), comparing secrets in constant time.
+    private func authenticateClient(request: HTTPRequest, form: FormFields, label: inout String?) throws(OAuthError) -> IdPConfiguration.Client {
+        var clientId = form["client_id"]
+        var secret = form["client_secret"]
+        let usesBasic = request.headerFields[.authorization] != nil
+        if let authorization = request.headerFields[.authorization] {
+            guard secret == nil else { throw .invalidRequest("use one client authentication method") }
+            guard let (basicId, basicSecret) = Self.parseBasic(authorization) else { throw .invalidClient(basic: true) }
+            if let clientId, clientId != basicId { throw .invalidRequest("client_id does not match the authenticated client") }
+            clientId = basicId
+            secret = basicSecret
+        }
+        guard let clientId, !clientId.isEmpty else { throw .invalidClient(basic: usesBasic) }
+        guard let client = clientsById[clientId] else { throw .invalidClient(basic: usesBasic) }
+        label = client.clientId
+        guard let expected = client.clientSecret else {
+            throw .unauthorizedClient("a public client (no secret) cannot use the client_credentials grant")
+        }
+        guard let secret, Self.constantTimeEqual(secret, expected) else { throw .invalidClient(basic: usesBasic) }
+        return client
+    }
+
+    /// The requested scopes if all are allowed, or all allowed scopes when none are requested.
+    private func grantedScopes(requested: String?, client: IdPConfiguration.Client) throws(OAuthError) -> [String] {
+        let requestedScopes = (requested ?? "").split(separator: " ").map(String.init)
+        guard !requestedScopes.isEmpty else {
+            guard !client.allowedScopes.isEmpty else { throw .invalidScope("the client has no allowed scopes") }
+            return client.allowedScopes
+        }
+        let allowed = Set(client.allowedScopes)
+        for scope in requestedScopes where !allowed.contains(scope) {
+            throw .invalidScope("scope \(IdPConfiguration.printable(scope)) is not allowed for this client")
+        }
+        var seen: Set<String> = []
+        return requestedScopes.filter { seen.insert($0).inserted }
+    }
+
+    /// `Basic base64(urlencode(id):urlencode(secret))` → id and secret.
+    static func parseBasic(_ header: String) -> (String, String)? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "basic", parts[1].utf8.count <= 2048,
+            let decoded = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: decoded, encoding: .utf8),
+            let colon = text.firstIndex(of: ":")
+        else { return nil }
+        // RFC 6749 §2.3.1: both halves are form-urlencoded before joining.
+        guard let form = FormFields(encoded: Array("i=\(text[..<colon])&s=\(text[text.index(after: colon)...])".utf8)),
+            let id = form["i"]
+        else { return nil }
+        return (id, form["s"] ?? "")
+    }
+
+    /// Compares secrets without leaking where they differ: both are hashed first, so the
+    /// comparison always covers 32 bytes whatever the lengths.
+    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let a = SHA256.hash(data: Data(lhs.utf8))
+        let b = SHA256.hash(data: Data(rhs.utf8))
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import ServiceAuth
+
+/// Authenticates STS requests with the package's own `SigV4Verifier` (service `sts`, the
+/// configured region), against the configured IAM users and this issuer's sealed temporary
+/// credentials.
+struct SigV4STSAuthenticator: STSCallerAuthenticating {
+    private let verifier: SigV4Verifier
+
+    init(configuration: IdPConfiguration, sealer: SessionTokenSealer, now: @escaping @Sendable () -> Date) {
+        verifier = SigV4Verifier(
+            configuration: SigV4Verifier.Configuration(region: configuration.region, service: "sts"),
+            credentialStore: IdPCredentialStore(configuration: configuration, sealer: sealer),
+            now: now
+        )
+    }
+
+    func authenticate(_ request: HTTPRequest, body: [UInt8]) async throws(STSError) -> STSCaller {
+        let verified: SigV4VerifiedRequest
+        do {
+            verified = try await verifier.verify(request, body: body)
+        } catch {
+            throw STSError(sigV4: error)
+        }
+        return STSCaller(arn: verified.principal, accessKeyId: verified.accessKeyId, roleArn: Self.roleArn(ofSession: verified.principal))
+    }
+
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` → `arn:aws:iam::ACCOUNT:role/ROLE`.
+    static func roleArn(ofSession arn: String) -> String? {
+        let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[2] == "sts", parts[5].hasPrefix("assumed-role/") else { return nil }
+        let resource = parts[5].split(separator: "/")
+        guard resource.count >= 3 else { return nil }
+        return "arn:aws:iam::\(parts[4]):role/\(resource[1])"
+    }
+}
+
+extension STSError {
+    /// STS's status for each SigV4 failure code.
+    init(sigV4 error: SigV4Error) {
+        let status: HTTPResponse.Status
+        switch error.code {
+        case .incompleteSignature, .requestExpired, .expiredToken: status = .badRequest
+        default: status = .forbidden
+        }
+        self.init(status: status, code: error.code.rawValue, message: error.message)
+    }
+}
+
+/// The keys STS accepts: the configured IAM users' long-term keys, and temporary credentials
+/// whose session token this issuer sealed (opened offline, so the issuer keeps no session table).
+struct IdPCredentialStore: CredentialStore {
+    private let iamUsers: [String: IdPConfiguration.IAMUser]
+    private let sealer: SessionTokenSealer
+
+    init(configuration: IdPConfiguration, sealer: SessionTokenSealer) {
+        iamUsers = Dictionary(configuration.iamUsers.map { ($0.accessKeyId, $0) }, uniquingKeysWith: { first, _ in first })
+        self.sealer = sealer
+    }
+
+    func credential(forAccessKeyId accessKeyId: String, sessionToken: String?) async throws -> StoredCredential? {
+        if let user = iamUsers[accessKeyId] {
+            // A long-term key never comes with a session token; AWS refuses the mix too.
+            guard sessionToken == nil else {
+                throw SigV4Error(.invalidClientTokenId, "The security token included in the request is invalid.")
+            }
+            return StoredCredential(secretAccessKey: user.secretAccessKey, principal: user.arn)
+        }
+        guard accessKeyId.hasPrefix("ASIA") else { return nil }
+        guard let sessionToken, let claims = try? sealer.open(sessionToken), claims.accessKeyId == accessKeyId else {
+            throw SigV4Error(.invalidClientTokenId, "The security token included in the request is invalid.")
+        }
+        return StoredCredential(secretAccessKey: claims.secretAccessKey, principal: claims.principal, expiration: claims.expiration)
+    }
+}
