@@ -35,12 +35,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        // Not a benchmark: loops one JWT verification path for profilers (callgrind, perf).
+        // Not a benchmark: loops one JWT or SigV4 verification path for profilers (perf).
         .executableTarget(
-            name: "JWTProfile",
+            name: "ProfileHarness",
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "ServiceAuth", package: serviceAuth),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

@@ -6,9 +6,9 @@
     python3 Scripts/benchmark-report.py .build/benchmarks/*.json
 
 Prints a markdown table per suite (median throughput, median and p99 time per operation) and
-the table of the issue's targets with each measured ratio. Ratios compare medians of
-benchmarks that ran in the same suite invocation. "best" is the ratio of the fastest samples,
-which is less sensitive to other load on a shared machine.
+the table of the issue's targets with each measured ratio. Ratios compare the median time per
+operation of benchmarks that ran in the same suite invocation. "best" is the ratio of the
+fastest samples (p0), which is less sensitive to other load on a shared machine.
 Only the standard library is needed.
 """
 import json
@@ -39,14 +39,14 @@ def pct(values, p):
     return values.get(f"{float(p)}") if values else None
 
 
-def median_tput(results, name):
-    entry = results.get(name)
-    return pct(entry["throughput"], 50) if entry else None
+def scale(name):
+    """The benchmark's scalingFactor (operations per measured iteration), as the suites set it.
 
-
-def best_tput(results, name):
-    entry = results.get(name)
-    return pct(entry["throughput"], 100) if entry else None
+    JMH exports are per iteration: throughput in thousands when the factor is 1,000, time in
+    µs per iteration of 1,000 operations. Dividing brings both back to one operation."""
+    if name.startswith(("JWT ", "SigV4 ")) or "cache hit" in name or name.endswith("8 connections"):
+        return 1000
+    return 1
 
 
 def fmt(value, digits=0):
@@ -59,21 +59,43 @@ def suite_tables(results):
     targets = sorted({r["target"] for r in results.values()})
     for target in targets:
         print(f"\n#### {target}\n")
-        print("| benchmark | throughput (median, /s) | time p50 (µs) | time p99 (µs) | mallocs / op |")
+        print("| benchmark | throughput (median, op/s) | time p50 (µs/op) | time p99 (µs/op) | mallocs / op |")
         print("|---|---:|---:|---:|---:|")
+        latency_rows = []
         for name, r in sorted(results.items()):
             if r["target"] != target:
                 continue
-            print(f"| {name} | {fmt(pct(r['throughput'], 50))} | {fmt(pct(r['time'], 50), 2)} | "
-                  f"{fmt(pct(r['time'], 99), 2)} | {fmt(pct(r['mallocs'], 50))} |")
+            k = scale(name)
+
+            def per_op(value, digits=2):
+                return fmt(None if value is None else value / k, digits)
+
+            # Only these suites measure mallocs; the exporter repeats earlier metrics for others.
+            measured = name.startswith(("JWT ", "SigV4 ")) or name.endswith("(cache hit)")
+            mallocs = pct(r["mallocs"], 50) if measured else None
+            print(f"| {name} | {fmt(None if pct(r['throughput'], 50) is None else pct(r['throughput'], 50) * k)} | "
+                  f"{per_op(pct(r['time'], 50))} | {per_op(pct(r['time'], 99))} | {per_op(mallocs, 1) if mallocs is not None else '–'} |")
+            if r["latency"] and name.endswith("8 connections"):
+                latency_rows.append((name, r["latency"]))
+        if latency_rows:
+            print("\n| benchmark (every request's latency) | p50 (µs) | p90 (µs) | p99 (µs) | p99.9 (µs) |")
+            print("|---|---:|---:|---:|---:|")
+            for name, latency in latency_rows:
+                print(f"| {name} | {fmt(pct(latency, 50))} | {fmt(pct(latency, 90))} | {fmt(pct(latency, 99))} | {fmt(pct(latency, 99.9))} |")
 
 
 def ratio(results, numerator, denominator, best=False):
-    pick = best_tput if best else median_tput
-    a, b = pick(results, numerator), pick(results, denominator)
+    """Throughput of `numerator` over that of `denominator`, computed from the wall-clock time
+    per operation (exported with three decimals; the throughput column is rounded to whole
+    units). Both must share a scaling factor, as the pairs in this report do."""
+    a, b = results.get(numerator), results.get(denominator)
     if not a or not b:
         return None
-    return a / b
+    p = 0 if best else 50
+    ta, tb = pct(a["time"], p), pct(b["time"], p)
+    if not ta or not tb:
+        return None
+    return tb / ta
 
 
 def targets_table(results):
