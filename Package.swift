@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ServiceAuthHTTP", targets: ["ServiceAuthHTTP"]),
         .library(name: "ServiceAuthIdP", targets: ["ServiceAuthIdP"]),
         .library(name: "ServiceAuthTesting", targets: ["ServiceAuthTesting"]),
+        .library(name: "ServiceAuthOpenAPI", targets: ["ServiceAuthOpenAPI"]),
         .executable(name: "serviceauth", targets: ["serviceauth"]),
         .executable(name: "gateway", targets: ["gateway"]),
         .executable(name: "orders", targets: ["orders"]),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
     ],
     targets: [
         // The framework-agnostic core: identity, errors, middleware protocols, JWT, SigV4,
@@ -80,6 +82,22 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // Adapters: the same middleware in any swift-openapi-runtime server or client transport
+        // (Vapor, Hummingbird, Lambda, URLSession, AsyncHTTPClient).
+        .target(
+            name: "ServiceAuthOpenAPI",
+            dependencies: [
+                "ServiceAuth",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceAuthOpenAPITests",
+            dependencies: ["ServiceAuthOpenAPI", "ServiceAuth", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             swiftSettings: strictSettings
         ),
         // Helpers for users' tests: a live loopback server for a router and middleware.

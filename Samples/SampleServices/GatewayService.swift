@@ -5,8 +5,14 @@ import ServiceAuthHTTP
 
 /// **gateway**: the front door, modelled on API Gateway with a Lambda authorizer. The
 /// authorizer verifies the user's access token and returns an IAM-style policy that is
-/// evaluated against the request's method ARN; results are cached per token. Then gateway calls
-/// orders with its own client-credentials token and the propagated user token.
+/// evaluated against the request's method ARN; results are cached per token. The authorizer's
+/// context reaches the gateway's handlers in `context.auth.attributes` (what API Gateway hands
+/// its integration; `/whoami` shows it). Then gateway calls orders with its own
+/// client-credentials token and the propagated user token.
+///
+/// Security decision: the authorizer's context is *not* forwarded to orders as headers. Orders
+/// could not verify such claims; it verifies the user's token itself instead, which carries
+/// the same facts with the issuer's signature.
 public enum GatewayService {
     /// The API whose method ARNs the authorizer's policies name.
     public static func api(region: String) -> ExecuteAPIResource {
@@ -27,13 +33,13 @@ public enum GatewayService {
     /// - Throws: ``SampleFlagError`` naming a missing or bad flag.
     public static func make(_ options: SampleOptions) async throws -> SampleService {
         let transport = AsyncHTTPTransport()
-        guard let userVerifier = SampleVerifiers.callerVerifier(options, transport: transport) else {
+        guard let verifiers = SampleVerifiers(options, transport: transport) else {
             throw SampleFlagError(flag: "--issuer", reason: "gateway verifies user tokens and needs the issuer")
         }
         let api = api(region: options.region)
         let middleware: [any ServerMiddleware] = [
             AuthorizerMiddleware(
-                authorizer: JWTAuthorizer(verifier: userVerifier, resource: api, rules: rules),
+                authorizer: JWTAuthorizer(verifier: verifiers.caller, resource: api, rules: rules),
                 resource: api,
                 cache: AuthorizerResultCache(ttl: .seconds(300)),
                 publicPaths: SampleService.publicPaths
@@ -56,7 +62,8 @@ public enum GatewayService {
             router: router,
             middleware: middleware,
             metrics: ServiceMetrics(),
-            prepare: { try await userVerifier.hydrate() }
+            companions: [verifiers.refresher],
+            prepare: { try await verifiers.hydrate() }
         )
     }
 

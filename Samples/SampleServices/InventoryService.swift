@@ -46,8 +46,8 @@ public enum InventoryService {
                 )
             ),
         ]
-        let userVerifier = SampleVerifiers.userVerifier(options, transport: transport)
-        if let userVerifier {
+        let verifiers = SampleVerifiers(options, transport: transport)
+        if let userVerifier = verifiers?.user {
             // The user is verified here again: orders vouches for nothing about the user.
             middleware.append(PublicPathsMiddleware(
                 publicPaths: SampleService.publicPaths,
@@ -79,13 +79,14 @@ public enum InventoryService {
             router: router,
             middleware: middleware,
             metrics: ServiceMetrics(),
+            companions: verifiers.map { [$0.refresher] } ?? [],
             prepare: {
                 if let trust = options.trustIssuerSts, !issuerSessions.isBound {
                     issuerSessions.bind(try await SampleFlagError.wrapAsync("--trust-issuer-sts") {
                         try await IssuerSessionCredentialStore.load(from: trust, transport: transport)
                     })
                 }
-                try await userVerifier?.hydrate()
+                try await verifiers?.hydrate()
             }
         )
     }

@@ -19,9 +19,7 @@ public enum OrdersService {
     ///     provider built from the flags (the demo passes its own to reuse them).
     public static func make(_ options: SampleOptions, credentials: (any AWSCredentialsProvider)? = nil) async throws -> SampleService {
         let transport = AsyncHTTPTransport()
-        guard let callerVerifier = SampleVerifiers.callerVerifier(options, transport: transport),
-              let userVerifier = SampleVerifiers.userVerifier(options, transport: transport)
-        else { throw SampleFlagError(flag: "--issuer", reason: "orders verifies bearer tokens and needs the issuer") }
+        guard let verifiers = SampleVerifiers(options, transport: transport) else { throw SampleFlagError(flag: "--issuer", reason: "orders verifies bearer tokens and needs the issuer") }
 
         // Security decision: only a machine client holding `orders/invoke` may call orders; a
         // user's own token, even with that scope, is not a service credential.
@@ -30,10 +28,10 @@ public enum OrdersService {
             rules: SampleService.publicPaths.map { RoutePolicy.Rule(pattern: $0, requirement: .public) }
         )
         let middleware: [any ServerMiddleware] = [
-            BearerJWTMiddleware(verifier: callerVerifier, policy: policy),
+            BearerJWTMiddleware(verifier: verifiers.caller, policy: policy),
             PublicPathsMiddleware(publicPaths: SampleService.publicPaths, wrapping: ServiceCallerOnlyMiddleware()),
             // The user is verified again here, from the token itself, not from the gateway's word.
-            PublicPathsMiddleware(publicPaths: SampleService.publicPaths, wrapping: PropagatedUserMiddleware(verifier: userVerifier)),
+            PublicPathsMiddleware(publicPaths: SampleService.publicPaths, wrapping: PropagatedUserMiddleware(verifier: verifiers.user)),
             IdentityChainMiddleware(),
         ]
 
@@ -58,10 +56,8 @@ public enum OrdersService {
             router: router,
             middleware: middleware,
             metrics: ServiceMetrics(),
-            prepare: {
-                try await callerVerifier.hydrate()
-                try await userVerifier.hydrate()
-            }
+            companions: [verifiers.refresher],
+            prepare: { try await verifiers.hydrate() }
         )
     }
 

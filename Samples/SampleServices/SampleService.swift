@@ -99,15 +99,25 @@ public struct SampleService: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+        try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return true
+            }
             tasks.addTask {
                 let port = try await server.listeningPort()
                 try await becomeReady()
                 // Written unbuffered: scripts wait for this exact line (CONTRACT.md).
                 FileHandle.standardOutput.write(Data("listening on http://\(server.configuration.host):\(port)\n".utf8))
+                return false
             }
-            try await tasks.waitForAll()
+            // When the service group ends (SIGTERM, SIGINT), stop waiting for readiness too.
+            while let serviceGroupEnded = try await tasks.next() {
+                if serviceGroupEnded {
+                    tasks.cancelAll()
+                    return
+                }
+            }
         }
     }
 }

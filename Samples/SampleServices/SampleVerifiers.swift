@@ -1,26 +1,30 @@
 import ServiceAuth
 
-/// Builds the JWT verifiers a sample needs from its flags, with the secure defaults.
-enum SampleVerifiers {
-    /// The verifier for bearer tokens sent by the direct caller (`--client-id`).
-    static func callerVerifier(_ options: SampleOptions, transport: any HTTPTransport) -> JWTVerifier? {
-        verifier(options, clientIds: options.clientId, transport: transport)
-    }
+/// The JWT verifiers a sample needs, built from its flags with the secure defaults. Both share
+/// one key cache for the issuer, so the JWKS is fetched (and refreshed) once per service.
+struct SampleVerifiers: Sendable {
+    /// Verifies bearer tokens sent by the direct caller (`--client-id`).
+    let caller: JWTVerifier
+    /// Verifies the propagated user token (`--user-client-id`, else `--client-id`).
+    let user: JWTVerifier
+    /// Refreshes the shared key cache in the background.
+    let refresher: JWKSRefresher
 
-    /// The verifier for the propagated user token (`--user-client-id`, else `--client-id`).
-    static func userVerifier(_ options: SampleOptions, transport: any HTTPTransport) -> JWTVerifier? {
-        verifier(options, clientIds: options.userClientId.isEmpty ? options.clientId : options.userClientId, transport: transport)
-    }
-
-    private static func verifier(_ options: SampleOptions, clientIds: [String], transport: any HTTPTransport) -> JWTVerifier? {
+    /// `nil` when no `--issuer` was given.
+    init?(_ options: SampleOptions, transport: any HTTPTransport) {
         guard let issuer = options.issuer else { return nil }
-        let configuration = JWTVerifier.Configuration(
-            issuers: [issuer],
-            clientIds: clientIds,
-            tokenUse: JWTVerifier.TokenUse(rawValue: options.tokenUse) ?? .access
-        )
-        return JWTVerifier(configuration: configuration, jwksURI: options.jwksUri, transport: transport, tokenCache: VerifiedTokenCache())
+        let tokenUse = JWTVerifier.TokenUse(rawValue: options.tokenUse) ?? .access
+        let callerRules = JWTVerifier.Configuration(issuers: [issuer], clientIds: options.clientId, tokenUse: tokenUse)
+        let userRules = JWTVerifier.Configuration(
+            issuers: [issuer], clientIds: options.userClientId.isEmpty ? options.clientId : options.userClientId, tokenUse: tokenUse)
+        let jwks = JWKSCache(jwksURI: options.jwksUri ?? callerRules.defaultJWKSURI, transport: transport)
+        caller = JWTVerifier(configuration: callerRules, jwks: jwks, tokenCache: VerifiedTokenCache())
+        user = JWTVerifier(configuration: userRules, jwks: jwks, tokenCache: VerifiedTokenCache())
+        refresher = JWKSRefresher(caches: [jwks])
     }
+
+    /// Loads the issuer's keys.
+    func hydrate() async throws { try await caller.hydrate() }
 }
 
 /// A flag whose value could not be used; reported naming the flag, exit code 2.

@@ -32,3 +32,55 @@ struct StandaloneChainTests {
         #expect(output.contains(flag))
     }
 }
+
+@Suite("Sample service lifecycle")
+struct SampleLifecycleTests {
+    /// Starts an executable with output to a file; returns it and the file.
+    func start(_ arguments: [String]) throws -> (Process, URL) {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sample-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        let process = Process()
+        process.executableURL = builtProductsDirectory.appendingPathComponent(arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return (process, output)
+    }
+
+    func waitForExit(_ process: Process, timeout: Duration = .seconds(20)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning {
+            process.terminate()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    @Test("SIGTERM stops a ready service with exit 0")
+    func sigtermWhenReady() async throws {
+        let (process, output) = try start(["inventory", "--port", "0"])
+        var line = ""
+        for _ in 0..<200 where !line.contains("listening on http://127.0.0.1:") {
+            try await Task.sleep(for: .milliseconds(50))
+            line = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        }
+        #expect(line.contains("listening on http://127.0.0.1:"))
+        kill(process.processIdentifier, SIGTERM)
+        #expect(await waitForExit(process) == 0)
+    }
+
+    @Test("a service whose issuer is down never announces itself, and still exits 0 on SIGTERM")
+    func sigtermWhileNotReady() async throws {
+        // Port 9 (discard) on loopback: nothing listens, so the JWKS can never load.
+        let (process, output) = try start(["orders", "--port", "0", "--issuer", "http://127.0.0.1:9/pool", "--client-id", "gateway"])
+        try await Task.sleep(for: .seconds(2))
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        #expect(!text.contains("listening on"))
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGTERM)
+        #expect(await waitForExit(process) == 0)
+    }
+}

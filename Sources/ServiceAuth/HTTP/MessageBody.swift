@@ -34,6 +34,17 @@ public struct MessageBody: Sendable, AsyncSequence {
         storage = .stream(stream, length: length)
     }
 
+    /// A streaming body read from any sequence of byte chunks (e.g. another framework's body
+    /// type), iterated once.
+    ///
+    /// - Parameters:
+    ///   - sequence: The chunks.
+    ///   - length: The total length when known in advance.
+    public init<Chunks: AsyncSequence & Sendable>(chunks sequence: Chunks, length: Int?) where Chunks.Element == ArraySlice<UInt8> {
+        let source = IteratorBox(sequence.makeAsyncIterator())
+        self.init(stream: AsyncThrowingStream { try await source.next() }, length: length)
+    }
+
     /// The total length when known in advance.
     public var length: Int? {
         switch storage {
@@ -111,4 +122,15 @@ public struct MessageBodyTooLarge: Error, Sendable, Hashable, CustomStringConver
     public init(limit: Int) { self.limit = limit }
     /// A readable description.
     public var description: String { "body exceeds the limit of \(limit) bytes" }
+}
+
+/// Holds a sequence's iterator for `AsyncThrowingStream(unfolding:)`.
+///
+/// `@unchecked Sendable` is safe here: the stream calls its unfolding closure for one element at
+/// a time and never concurrently (the next call starts only after the previous one returned),
+/// so `iterator` is never accessed from two tasks at once.
+private final class IteratorBox<Iterator: AsyncIteratorProtocol>: @unchecked Sendable where Iterator.Element == ArraySlice<UInt8> {
+    private var iterator: Iterator
+    init(_ iterator: Iterator) { self.iterator = iterator }
+    func next() async throws -> ArraySlice<UInt8>? { try await iterator.next() }
 }
