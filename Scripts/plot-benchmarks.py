@@ -64,7 +64,8 @@ def jmh_series(path):
             continue
         percentiles = latency.get("scorePercentiles", {})
         values = [float(percentiles.get(str(float(p)), "nan")) for _, p in PERCENTILES]
-        mode = name.split(",")[1].strip() if "," in name else name
+        # "HTTP GET /whoami, <mode>, 8 connections"
+        mode = name.split(", ", 1)[1].rsplit(", ", 1)[0] if ", " in name else name
         result.setdefault("in-process HTTPServer GET /whoami, 8 keep-alive connections", {})[mode] = values
     return result
 

@@ -2,7 +2,8 @@
 //   swift build --package-path Benchmarks -c release --product ProfileHarness
 //   perf record -e cpu-clock -g Benchmarks/.build/release/ProfileHarness verify-rs256 40000
 //   perf report --no-children --sort dso,symbol
-// Modes: verify-rs256, verify-es256, cached-rs256, raw-rs256, sigv4-verify-get.
+// Modes: verify-rs256, verify-es256, cached-rs256, raw-rs256, sigv4-verify-get,
+// middleware-jwt (BearerJWTMiddleware.intercept with the token cache on, no HTTP).
 // (valgrind 3.19 cannot read the DWARF 5 debug info Swift 6.3 emits; perf with the software
 // cpu-clock event works where hardware counters are not available.)
 import BenchmarkSupport
@@ -33,6 +34,10 @@ let lastDot = token.lastIndex(of: ".")!
 let signingInput = Array(token[..<lastDot].utf8)
 let signature = _RSA.Signing.RSASignature(rawRepresentation: Base64URL.decode(String(token[token.index(after: lastDot)...]))!)
 
+let middleware = BearerJWTMiddleware(verifier: verifier, cachesVerifiedTokens: true)
+let bearerRequest = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/whoami",
+                                headerFields: [.authorization: "Bearer \(token)"])
+
 /// A SigV4-signed small GET and a verifier that accepts it.
 let sigV4: (verifier: SigV4Verifier, request: HTTPRequest) = {
     let date = Date()
@@ -57,6 +62,11 @@ func run() async throws -> (Duration, Int) {
     for _ in 0..<count {
         if mode.hasPrefix("raw") {
             if publicKey.isValidSignature(signature, for: SHA256.hash(data: signingInput), padding: .insecurePKCS1v1_5) { valid += 1 }
+        } else if mode.hasPrefix("middleware") {
+            _ = try await middleware.intercept(bearerRequest, body: MessageBody([]), context: RequestContext()) { _, _, _ in
+                (HTTPResponse(status: .ok), MessageBody([]))
+            }
+            valid += 1
         } else if mode.hasPrefix("sigv4") {
             _ = try await sigV4.verifier.verify(sigV4.request, body: [])
             valid += 1
