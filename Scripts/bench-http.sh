@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# HTTP load benchmark of the sample services with wrk (HTTP/1.1, keep-alive).
+#
+# Builds the project in release mode, starts `serviceauth idp` and the sample services
+# (inventory, orders, gateway) on free loopback ports, and drives them with wrk for fixed
+# durations, alternating the configurations of each pair A/B/A/B so that drift of the machine
+# (other load, thermal state) hits both sides alike. Prints a table of requests/s and latency
+# percentiles with the B/A ratios, and writes the raw results as TSV for
+# Scripts/plot-benchmarks.py.
+#
+# Pairs:
+#   whoami  A = gateway GET /whoami without auth     B = the same with a user bearer JWT
+#   chain   A = gateway → orders → inventory without auth   B = the same with auth
+#           (GET /orders/{id}: user JWT verified by every hop, client-credentials token
+#           gateway → orders, SigV4 orders → inventory)
+# "Without auth" runs the same binaries with `--no-auth` when they support it. When they do
+# not, the whoami baseline falls back to the public GET /healthz of the same server and the
+# chain pair is skipped; the table says so.
+#
+# Environment: DURATION (seconds per run, default 10), CONNECTIONS (default 16),
+# THREADS (wrk threads, default 2), ROUNDS (A/B rounds per pair, default 2),
+# OUT (results folder, default .build/bench-http), SKIP_BUILD=1 to reuse a release build.
+# Requires: swift, python3, wrk and curl (both installed with apt-get when missing).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${DURATION:-10}
+CONNECTIONS=${CONNECTIONS:-16}
+THREADS=${THREADS:-2}
+ROUNDS=${ROUNDS:-2}
+OUT=${OUT:-$ROOT/.build/bench-http}
+mkdir -p "$OUT"
+RESULTS="$OUT/results.tsv"
+
+log() { printf '[bench-http] %s\n' "$*" >&2; }
+
+# --- tools -------------------------------------------------------------------------------
+install_packages() {
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  log "installing $* from Debian's packages"
+  $sudo apt-get install -y "$@" >/dev/null 2>&1 || { $sudo apt-get update >/dev/null && $sudo apt-get install -y "$@" >/dev/null; }
+}
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then install_packages "${missing[@]}"; fi
+command -v python3 >/dev/null 2>&1 || { echo "error: python3 is required" >&2; exit 2; }
+# h2load would drive HTTP/2; the project's server speaks HTTP/1.1 only, so wrk alone is used.
+
+# --- build -------------------------------------------------------------------------------
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  log "building release binaries"
+  swift build -c release --package-path "$ROOT" >&2
+fi
+BIN=$(swift build -c release --package-path "$ROOT" --show-bin-path)
+for executable in serviceauth gateway orders inventory; do
+  [ -x "$BIN/$executable" ] || { echo "error: $BIN/$executable is missing (are the sample services built?)" >&2; exit 2; }
+done
+
+# --- processes ---------------------------------------------------------------------------
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PIDS=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME ARGS... : runs a server in the background and sets URL to the base URL it printed.
+start() {
+  local name=$1
+  shift
+  local logfile="$OUT/$name.log"
+  "$@" >"$logfile" 2>"$OUT/$name.err" &
+  PIDS+=($!)
+  local pid=$!
+  local waited=0
+  URL=""
+  while [ -z "$URL" ]; do
+    URL=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$logfile" | head -n 1)
+    if [ -n "$URL" ]; then break; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "error: $name exited before listening; its stderr:" >&2
+      cat "$OUT/$name.err" >&2
+      exit 1
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+    if [ "$waited" -gt 600 ]; then echo "error: $name did not print 'listening on' within 60 s" >&2; exit 1; fi
+  done
+  log "$name listening on $URL"
+}
+
+# supports BINARY FLAG : whether the binary's --help mentions the flag.
+supports() { "$BIN/$1" --help 2>&1 | grep -q -- "$2"; }
+
+# The issuer calls the services can make per request, from the issuer's own counters: token
+# requests (client credentials, InitiateAuth), AssumeRole and GetCallerIdentity. (JWKS
+# fetches are not counted by the issuer; the services' JWKS caches keep them to one per key
+# set and max-age.) The chain must make none per request in steady state.
+issuer_calls() {
+  curl -fsS "$IDP/metrics" | python3 -c '
+import sys
+total = 0.0
+for line in sys.stdin:
+    if line.startswith("#"): continue
+    name = line.split("{")[0].split(" ")[0]
+    if name in ("serviceauth_idp_token_requests_total", "serviceauth_idp_assume_role_total",
+                "serviceauth_idp_get_caller_identity_total"):
+        total += float(line.rsplit(" ", 1)[1])
+print(int(total))'
+}
+
+WRK_SCRIPT="$OUT/report.lua"
+cat >"$WRK_SCRIPT" <<'LUA'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.1f\n",
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(75), latency:percentile(90), latency:percentile(99),
+    latency:percentile(99.9), latency.mean))
+end
+LUA
+
+printf 'pair\tconfig\tround\trequests_per_s\tp50_us\tp75_us\tp90_us\tp99_us\tp999_us\tmean_us\terrors\tnon2xx\tissuer_calls\trequests\n' >"$RESULTS"
+
+# run PAIR CONFIG ROUND URL [HEADER...] : one wrk run, appended to the results.
+run() {
+  local pair=$1 config=$2 round=$3 url=$4
+  shift 4
+  local headers=()
+  local header
+  for header in "$@"; do headers+=(-H "$header"); done
+  # A short warm-up on fresh connections, so caches and connection pools are in steady state.
+  wrk -t1 -c"$CONNECTIONS" -d2s "${headers[@]}" "$url" >/dev/null
+  local before after line
+  before=$(issuer_calls)
+  line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$WRK_SCRIPT" "${headers[@]}" "$url" | grep '^RESULT')
+  after=$(issuer_calls)
+  python3 - "$pair" "$config" "$round" "$line" "$((after - before))" >>"$RESULTS" <<'PY'
+import sys
+pair, config, rnd, line, calls = sys.argv[1:6]
+f = line.split("\t")[1:]
+requests, duration_us, errors, non2xx = int(f[0]), int(f[1]), int(f[2]), int(f[3])
+p50, p75, p90, p99, p999, mean = f[4:10]
+rps = requests / (duration_us / 1e6)
+print("\t".join([pair, config, rnd, f"{rps:.0f}", p50, p75, p90, p99, p999, mean, str(errors), str(non2xx), calls, str(requests)]))
+PY
+  log "$pair/$config round $round: $(tail -n 1 "$RESULTS" | cut -f4) req/s, p99 $(tail -n 1 "$RESULTS" | cut -f8) µs"
+}
+
+# --- services ----------------------------------------------------------------------------
+start idp "$BIN/serviceauth" idp --port 0
+IDP=$URL
+POOL=us-east-1_LOCAL
+ISSUER="$IDP/$POOL"
+JWKS="$ISSUER/.well-known/jwks.json"
+CREDENTIALS="$OUT/inventory-credentials.json"
+echo '[]' >"$CREDENTIALS"
+
+USER_TOKEN=$(curl -fsS "$IDP/" -H 'X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth' \
+  -H 'Content-Type: application/x-amz-json-1.1' \
+  -d '{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"web","AuthParameters":{"USERNAME":"alice","PASSWORD":"alice-password"}}' |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["AuthenticationResult"]["AccessToken"])')
+
+# start_chain SUFFIX [EXTRA_FLAG] : inventory, orders and gateway, with or without auth.
+start_chain() {
+  local suffix=$1 extra=${2:-}
+  local flags=()
+  if [ -n "$extra" ]; then flags=("$extra"); fi
+  start "inventory$suffix" "$BIN/inventory" --port 0 --region us-east-1 --service execute-api \
+    --credentials "$CREDENTIALS" --trust-issuer-sts "$IDP" \
+    --issuer "$ISSUER" --jwks-uri "$JWKS" --client-id web "${flags[@]}"
+  INVENTORY=$URL
+  start "orders$suffix" "$BIN/orders" --port 0 --issuer "$ISSUER" --jwks-uri "$JWKS" --client-id gateway \
+    --user-client-id web --inventory-url "$INVENTORY" --sts-endpoint "$IDP/" \
+    --access-key-id AKIAORDERSSERVICE001 --secret-access-key orders-service-secret-access-key \
+    --role-arn arn:aws:iam::123456789012:role/orders --region us-east-1 --service execute-api "${flags[@]}"
+  ORDERS=$URL
+  start "gateway$suffix" "$BIN/gateway" --port 0 --issuer "$ISSUER" --jwks-uri "$JWKS" --client-id web \
+    --token-use access --orders-url "$ORDERS" --token-endpoint "$IDP/oauth2/token" \
+    --outbound-client-id gateway --client-secret gateway-secret --scope orders/invoke "${flags[@]}"
+  GATEWAY=$URL
+}
+
+start_chain ""
+GATEWAY_AUTH=$GATEWAY
+AUTH_HEADER="Authorization: Bearer $USER_TOKEN"
+curl -fsS "$GATEWAY_AUTH/orders/1" -H "$AUTH_HEADER" >"$OUT/chain-sample.json" ||
+  { echo "error: the authenticated chain does not answer GET /orders/1; see $OUT/*.err" >&2; exit 1; }
+
+NO_AUTH=0
+if supports gateway --no-auth && supports orders --no-auth && supports inventory --no-auth; then
+  start_chain "-noauth" --no-auth
+  GATEWAY_NOAUTH=$GATEWAY
+  NO_AUTH=1
+else
+  log "the samples have no --no-auth flag: whoami baseline = GET /healthz, chain pair skipped"
+fi
+
+for round in $(seq 1 "$ROUNDS"); do
+  if [ "$NO_AUTH" = 1 ]; then
+    run whoami "A: no auth" "$round" "$GATEWAY_NOAUTH/whoami"
+  else
+    run whoami "A: no auth (/healthz)" "$round" "$GATEWAY_AUTH/healthz"
+  fi
+  run whoami "B: bearer JWT" "$round" "$GATEWAY_AUTH/whoami" "$AUTH_HEADER"
+done
+for round in $(seq 1 "$ROUNDS"); do
+  if [ "$NO_AUTH" = 1 ]; then
+    run chain "A: no auth" "$round" "$GATEWAY_NOAUTH/orders/1"
+  fi
+  run chain "B: auth" "$round" "$GATEWAY_AUTH/orders/1" "$AUTH_HEADER"
+done
+
+# --- summary -----------------------------------------------------------------------------
+{
+  echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+  echo "wrk: -t$THREADS -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds per configuration, alternating A/B"
+  python3 - "$RESULTS" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+pairs = {}
+for row in rows:
+    pairs.setdefault(row["pair"], {}).setdefault(row["config"], []).append(row)
+cols = ["requests_per_s", "p50_us", "p90_us", "p99_us", "p999_us"]
+print()
+print("| pair | configuration | req/s | p50 µs | p90 µs | p99 µs | p99.9 µs | non-2xx | issuer calls / request |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+medians = {}
+for pair, configs in pairs.items():
+    for config, runs in configs.items():
+        m = {c: statistics.median(float(r[c]) for r in runs) for c in cols}
+        calls = sum(int(r["issuer_calls"]) for r in runs) / max(1, sum(int(r["requests"]) for r in runs))
+        non2xx = sum(int(r["non2xx"]) + int(r["errors"]) for r in runs)
+        medians[(pair, config[0])] = m
+        print(f"| {pair} | {config} | {m['requests_per_s']:.0f} | {m['p50_us']:.0f} | {m['p90_us']:.0f} | {m['p99_us']:.0f} | {m['p999_us']:.0f} | {non2xx} | {calls:.6f} |")
+print()
+for pair in pairs:
+    a, b = medians.get((pair, "A")), medians.get((pair, "B"))
+    if a and b:
+        print(f"{pair}: throughput B/A = {b['requests_per_s'] / a['requests_per_s']:.3f}, "
+              f"p50 B/A = {b['p50_us'] / a['p50_us']:.3f}, p99 B/A = {b['p99_us'] / a['p99_us']:.3f}")
+PY
+} | tee "$OUT/summary.md"
+log "raw results: $RESULTS"
