@@ -3,7 +3,9 @@ import Foundation
 /// The claim checks of one verification, after the signature is known to be good.
 struct ClaimRules {
     let configuration: JWTVerifier.Configuration
-    let claims: [String: JSONValue]
+    let claims: SelectedMembers<ClaimName>
+    /// The whole decoded payload, handed to the ``VerifiedToken`` for its lazy `claims`.
+    let payload: [UInt8]
     /// Seconds since 1970.
     let now: Double
     let leeway: Double
@@ -12,21 +14,22 @@ struct ClaimRules {
     /// to overflow date arithmetic, not a real expiry.
     static let maxNumericDate = 253_402_300_799.0
 
-    init(configuration: JWTVerifier.Configuration, claims: [String: JSONValue], now: Date) {
+    init(configuration: JWTVerifier.Configuration, claims: SelectedMembers<ClaimName>, payload: [UInt8], now: Date) {
         self.configuration = configuration
         self.claims = claims
+        self.payload = payload
         self.now = now.timeIntervalSince1970
         self.leeway = max(0, configuration.leeway.jwtTimeInterval)
     }
 
     func verify(issuer: String, keyID: String?, algorithm: JWTAlgorithm, token: String) throws(JWTError) -> VerifiedToken {
         // RFC 8725 §3.10 spirit: a bearer token without an expiry lives forever. Require exp.
-        guard let exp = try numericDate("exp") else { throw .malformed("the token has no exp claim") }
+        guard let exp = try numericDate(.exp) else { throw .malformed("the token has no exp claim") }
         guard now < exp + leeway else { throw JWTError(.expired, "the token has expired") }
-        if let nbf = try numericDate("nbf"), now + leeway < nbf {
+        if let nbf = try numericDate(.nbf), now + leeway < nbf {
             throw JWTError(.notYetValid, "the token is not valid yet")
         }
-        let iat = try numericDate("iat")
+        let iat = try numericDate(.iat)
         if let iat, iat > now + leeway { throw JWTError(.notYetValid, "the token was issued in the future") }
         if let maxLifetime = configuration.maxLifetime {
             guard let iat else { throw .malformed("the token has no iat claim") }
@@ -35,13 +38,13 @@ struct ClaimRules {
             }
         }
 
-        let tokenUse = try string("token_use")
+        let tokenUse = try string(.tokenUse)
         if let expected = configuration.tokenUse, tokenUse != expected.rawValue {
             throw JWTError(.wrongTokenUse, "the token is not an \(expected.rawValue) token")
         }
 
         let audiences = try audienceList()
-        let clientIdClaim = try string("client_id")
+        let clientIdClaim = try string(.clientId)
         // Cognito: access tokens name the client in client_id, id tokens in aud.
         let clientId = clientIdClaim ?? (audiences.count == 1 ? audiences[0] : nil)
         if !configuration.audiences.isEmpty || !configuration.clientIds.isEmpty {
@@ -63,14 +66,14 @@ struct ClaimRules {
         if !configuration.anyOfScopes.isEmpty, !configuration.anyOfScopes.contains(where: scopes.contains) {
             throw JWTError(.missingScope, "the token has none of the scopes \(configuration.anyOfScopes.joined(separator: " "))")
         }
-        let groups = try stringArray("cognito:groups")
+        let groups = try stringArray(.groups)
         if !configuration.requiredGroups.isEmpty, !configuration.requiredGroups.contains(where: groups.contains) {
             throw JWTError(.missingGroup, "the user is in none of the groups \(configuration.requiredGroups.joined(separator: " "))")
         }
 
-        let subject = try string("sub")
-        var username = try string("username")
-        if username == nil { username = try string("cognito:username") }
+        let subject = try string(.sub)
+        var username = try string(.username)
+        if username == nil { username = try string(.cognitoUsername) }
         return VerifiedToken(
             subject: subject,
             username: username,
@@ -83,33 +86,33 @@ struct ClaimRules {
             tokenUse: tokenUse,
             keyID: keyID,
             algorithm: algorithm,
-            claims: claims,
+            payload: payload,
             token: token
         )
     }
 
     /// A NumericDate claim (RFC 7519 §2): a JSON number of seconds, finite and in range.
-    private func numericDate(_ name: String) throws(JWTError) -> Double? {
+    private func numericDate(_ name: ClaimName) throws(JWTError) -> Double? {
         guard let value = claims[name] else { return nil }
         guard case .number(let seconds) = value, seconds.isFinite, seconds >= 0, seconds <= Self.maxNumericDate else {
-            throw .malformed("the \(name) claim is not a valid NumericDate")
+            throw .malformed("the \(name.key) claim is not a valid NumericDate")
         }
         return seconds
     }
 
-    private func string(_ name: String) throws(JWTError) -> String? {
+    private func string(_ name: ClaimName) throws(JWTError) -> String? {
         guard let value = claims[name] else { return nil }
-        guard case .string(let text) = value else { throw .malformed("the \(name) claim is not a string") }
+        guard case .string(let text) = value else { throw .malformed("the \(name.key) claim is not a string") }
         return text
     }
 
-    private func stringArray(_ name: String) throws(JWTError) -> [String] {
+    private func stringArray(_ name: ClaimName) throws(JWTError) -> [String] {
         guard let value = claims[name] else { return [] }
-        guard case .array(let elements) = value else { throw .malformed("the \(name) claim is not an array") }
+        guard case .array(let elements) = value else { throw .malformed("the \(name.key) claim is not an array") }
         var result: [String] = []
         result.reserveCapacity(elements.count)
         for element in elements {
-            guard case .string(let text) = element else { throw .malformed("the \(name) claim holds a non-string") }
+            guard case .string(let text) = element else { throw .malformed("the \(name.key) claim holds a non-string") }
             result.append(text)
         }
         return result
@@ -117,16 +120,41 @@ struct ClaimRules {
 
     /// `aud`: a string or an array of strings (RFC 7519 §4.1.3).
     private func audienceList() throws(JWTError) -> [String] {
-        guard let value = claims["aud"] else { return [] }
+        guard let value = claims[.aud] else { return [] }
         if case .string(let text) = value { return [text] }
-        return try stringArray("aud")
+        return try stringArray(.aud)
     }
 
     /// `scope` (RFC 8693 §4.2: space-separated string) or `scp` (string or array).
     private func scopeList() throws(JWTError) -> [String] {
-        if let scope = try string("scope") { return scope.split(separator: " ").map(String.init) }
-        guard let scp = claims["scp"] else { return [] }
-        if case .string(let text) = scp { return text.split(separator: " ").map(String.init) }
-        return try stringArray("scp")
+        if let scope = try string(.scope) { return Self.splitScopes(scope) }
+        guard let scp = claims[.scp] else { return [] }
+        if case .string(let text) = scp { return Self.splitScopes(text) }
+        return try stringArray(.scp)
+    }
+
+    /// Splits a space-separated scope string, dropping empty parts (as `split(separator: " ")`).
+    ///
+    /// Why not just `split`: it walks grapheme clusters, which made splitting the scope of
+    /// every token a visible cost. For ASCII text (every real scope) a space byte is always a
+    /// grapheme of its own, so splitting the bytes gives the same result; other text keeps
+    /// the `Character` split.
+    static func splitScopes(_ text: String) -> [String] {
+        var text = text
+        let ascii = text.withUTF8 { utf8 -> [String]? in
+            var scopes: [String] = []
+            var start = 0
+            for position in 0...utf8.count {
+                let atEnd = position == utf8.count
+                if !atEnd, utf8[position] >= 0x80 { return nil }
+                guard atEnd || utf8[position] == UInt8(ascii: " ") else { continue }
+                if position > start {
+                    scopes.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<position]), as: UTF8.self))
+                }
+                start = position + 1
+            }
+            return scopes
+        }
+        return ascii ?? text.split(separator: " ").map(String.init)
     }
 }

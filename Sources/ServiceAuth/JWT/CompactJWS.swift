@@ -9,10 +9,13 @@ struct CompactJWS {
     let bytes: [UInt8]
     /// The length of `header.payload` (the index of the second `.`).
     let signingInputEnd: Int
-    /// The decoded protected header.
-    let header: [String: JSONValue]
-    /// The decoded payload (claims).
-    let payload: [String: JSONValue]
+    /// The protected header's parameters the verifier reads (the header is validated whole).
+    let header: SelectedMembers<HeaderParameter>
+    /// The claims the verifier reads (the payload is validated whole).
+    let payload: SelectedMembers<ClaimName>
+    /// The decoded payload, strict JSON: kept so ``VerifiedToken/claims`` can be built on
+    /// first use instead of on every verification.
+    let payloadBytes: [UInt8]
     /// The decoded signature.
     let signature: [UInt8]
 
@@ -56,13 +59,14 @@ struct CompactJWS {
             throw .malformed("the signature is not base64url")
         }
         signature = signatureBytes
-        guard case .object(let headerObject)? = try? JSONValue.parse(headerBytes, maxDepth: Self.maxHeaderDepth) else {
+        guard let headerMembers = SelectedMembers<HeaderParameter>.decode(headerBytes, maxDepth: Self.maxHeaderDepth) else {
             throw .malformed("the header is not a JSON object")
         }
-        header = headerObject
-        guard case .object(let payloadObject)? = try? JSONValue.parse(payloadBytes, maxDepth: Self.maxPayloadDepth) else {
+        header = headerMembers
+        guard let claims = SelectedMembers<ClaimName>.decode(payloadBytes, maxDepth: Self.maxPayloadDepth) else {
             throw .malformed("the payload is not a JSON object")
         }
-        payload = payloadObject
+        payload = claims
+        self.payloadBytes = payloadBytes
     }
 }

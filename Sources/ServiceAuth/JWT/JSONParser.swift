@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict RFC 8259 JSON parser over a byte buffer.
 ///
 /// Why not `JSONSerialization`: JWT verification must cost little more than the signature
@@ -271,5 +273,131 @@ struct JSONParser: ~Copyable {
     @inline(__always)
     private func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+}
+
+extension JSONParser {
+    /// One strict pass over a top-level object that builds values only for the members named
+    /// in `names` (UTF-8 keys) and merely validates the rest.
+    ///
+    /// Why: the verifier reads about a dozen claims of a token, yet building a dictionary of
+    /// every member (string copies, hashing, inserts, and tearing it all down again) cost more
+    /// than the rest of the JOSE layer. Strictness is unchanged because this pass never
+    /// decides a doubtful input: it returns `nil` whenever the input is invalid *or* outside
+    /// its fast subset (a member name with an escape or a non-ASCII byte, where string
+    /// equality is not byte equality), and the caller then runs the full parser, which gives
+    /// the verdict and the error. What it accepts, the full parser accepts with the same
+    /// values: every value is consumed by the same grammar rules, unselected ASCII strings are
+    /// checked byte by byte as the full parser's fast path does, and duplicate names are
+    /// rejected by comparing the names' bytes.
+    ///
+    /// - Parameter names: The member names wanted, as UTF-8.
+    /// - Returns: The wanted members' values in `names` order (`nil` where absent), or `nil`
+    ///   when the full parser must decide.
+    mutating func parseSelectedMembers(_ names: [[UInt8]]) -> [JSONValue?]? {
+        do throws(JSONParseError) {
+            return try parseSelectedMembersOrThrow(names)
+        } catch {
+            return nil
+        }
+    }
+
+    private mutating func parseSelectedMembersOrThrow(_ names: [[UInt8]]) throws(JSONParseError) -> [JSONValue?]? {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{"), maxDepth >= 1 else { return nil }
+        index += 1
+        var values = [JSONValue?](repeating: nil, count: names.count)
+        // Start and length of every member name, for the duplicate check.
+        var keys: [(start: Int, count: Int)] = []
+        keys.reserveCapacity(24)
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+        } else {
+            while true {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+                index += 1
+                let keyStart = index
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    if byte == UInt8(ascii: "\"") { break }
+                    // Escapes, control characters and non-ASCII: leave it to the full parser.
+                    guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { return nil }
+                    index += 1
+                }
+                guard index < bytes.count else { return nil }
+                let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<index])
+                index += 1  // closing quote
+                keys.append((keyStart, key.count))
+                skipWhitespace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+                index += 1
+                skipWhitespace()
+                if let wanted = names.firstIndex(where: { $0.count == key.count && $0.elementsEqual(key) }) {
+                    values[wanted] = try parseValue(depth: 1)
+                } else {
+                    try skipValue()
+                }
+                skipWhitespace()
+                guard index < bytes.count else { return nil }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    skipWhitespace()
+                    continue
+                }
+                guard bytes[index] == UInt8(ascii: "}") else { return nil }
+                index += 1
+                break
+            }
+        }
+        skipWhitespace()
+        guard index == bytes.count, !hasDuplicateKey(keys) else { return nil }
+        return values
+    }
+
+    /// Validates a member value the caller does not read. An ASCII string without escapes
+    /// (the usual unread claim) is scanned without building a `String`; anything else goes
+    /// through the full rules and is discarded.
+    private mutating func skipValue() throws(JSONParseError) {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+            _ = try parseValue(depth: 1)
+            return
+        }
+        let start = index
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return
+            }
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { break }
+            index += 1
+        }
+        // Escapes, non-ASCII or an error: rescan with the full string rules.
+        index = start
+        _ = try parseString()
+    }
+
+    /// Whether two member names have the same bytes (ASCII names: same bytes, same string).
+    private func hasDuplicateKey(_ keys: [(start: Int, count: Int)]) -> Bool {
+        func same(_ a: (start: Int, count: Int), _ b: (start: Int, count: Int)) -> Bool {
+            a.count == b.count && memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, a.count) == 0
+        }
+        // A claim set has a few dozen members at most: pairwise is cheapest. Larger (hostile)
+        // objects are sorted first so the check stays O(n log n).
+        if keys.count <= 32 {
+            for i in keys.indices {
+                for j in (i + 1)..<keys.count where same(keys[i], keys[j]) { return true }
+            }
+            return false
+        }
+        let sorted = keys.sorted { a, b in
+            let common = min(a.count, b.count)
+            let order = memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, common)
+            return order != 0 ? order < 0 : a.count < b.count
+        }
+        for i in sorted.indices.dropFirst() where same(sorted[i - 1], sorted[i]) { return true }
+        return false
     }
 }

@@ -170,7 +170,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
         try Self.checkCritical(jws.header)
 
         // The issuer selects the rules and the keys before any key is used.
-        guard let iss = jws.payload["iss"] else { throw JWTError(.wrongIssuer, "the token has no iss claim") }
+        guard let iss = jws.payload[.iss] else { throw JWTError(.wrongIssuer, "the token has no iss claim") }
         guard let issText = iss.stringValue else { throw .malformed("the iss claim is not a string") }
         guard let position = issuerIndex[issText] else { throw JWTError(.wrongIssuer, "the token's issuer is not trusted") }
         let issuer = issuers[position]
@@ -188,7 +188,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
         // Read before the key: if the key set changes meanwhile, cached hits re-check the key.
         let keyGeneration = issuer.jwks.keySetGeneration
         let key: JWKSKey
-        switch jws.header["kid"] {
+        switch jws.header[.kid] {
         case .string(let kid)?:
             key = try await issuer.jwks.key(for: kid)
         case nil:
@@ -204,7 +204,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
             throw JWTError(.badSignature, "the signature does not verify")
         }
 
-        let verified = try ClaimRules(configuration: configuration, claims: jws.payload, now: date)
+        let verified = try ClaimRules(configuration: configuration, claims: jws.payload, payload: jws.payloadBytes, now: date)
             .verify(issuer: issText, keyID: key.keyID, algorithm: algorithm, token: token)
         try configuration.customCheck?(verified)
         if let tokenCache, let digest {
@@ -217,8 +217,8 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
     }
 
     /// The token's `alg`, if it is one we implement; `none` (any spelling) and HMAC never are.
-    private static func algorithm(of header: [String: JSONValue]) throws(JWTError) -> JWTAlgorithm {
-        guard let value = header["alg"] else { throw .malformed("the header has no alg") }
+    private static func algorithm(of header: SelectedMembers<HeaderParameter>) throws(JWTError) -> JWTAlgorithm {
+        guard let value = header[.alg] else { throw .malformed("the header has no alg") }
         guard let name = value.stringValue else { throw .malformed("the alg header is not a string") }
         guard let algorithm = JWTAlgorithm(rawValue: name) else {
             throw JWTError(.unsupportedAlgorithm, "the algorithm is not supported")
@@ -228,16 +228,16 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
 
     /// RFC 7515 §4.1.11: a recipient must reject a token whose `crit` lists an extension it
     /// does not understand. This verifier understands none, so any `crit` is rejected.
-    private static func checkCritical(_ header: [String: JSONValue]) throws(JWTError) {
-        if header["crit"] != nil { throw .malformed("the token has critical header parameters this verifier does not understand") }
+    private static func checkCritical(_ header: SelectedMembers<HeaderParameter>) throws(JWTError) {
+        if header[.crit] != nil { throw .malformed("the token has critical header parameters this verifier does not understand") }
     }
 
-    private static func checkType(_ header: [String: JSONValue], expected: String) throws(JWTError) {
+    private static func checkType(_ header: SelectedMembers<HeaderParameter>, expected: String) throws(JWTError) {
         func normalized(_ value: String) -> String {
             let lower = value.lowercased()
             return lower.hasPrefix("application/") ? String(lower.dropFirst("application/".count)) : lower
         }
-        guard let typ = header["typ"]?.stringValue, normalized(typ) == normalized(expected) else {
+        guard let typ = header[.typ]?.stringValue, normalized(typ) == normalized(expected) else {
             throw .malformed("the token's typ is not \(expected)")
         }
     }

@@ -29,9 +29,37 @@ public struct VerifiedToken: Sendable, Hashable {
     /// The signature algorithm.
     public var algorithm: JWTAlgorithm
     /// All claims of the payload.
-    public var claims: [String: JSONValue]
+    ///
+    /// Decoded on access, not during verification: most callers read only the typed
+    /// properties, and building (then freeing) a dictionary of every claim was a measurable
+    /// share of each verification. Read it once and keep the result if you need it often.
+    public var claims: [String: JSONValue] {
+        get {
+            switch claimStorage {
+            case .decoded(let claims):
+                return claims
+            case .encoded(let payload):
+                // The payload was validated as a strict JSON object at this depth before the
+                // token was accepted, so this parse cannot fail; `[:]` only keeps it total.
+                guard case .object(let claims)? = try? JSONValue.parse(payload, maxDepth: CompactJWS.maxPayloadDepth) else {
+                    return [:]
+                }
+                return claims
+            }
+        }
+        set { claimStorage = .decoded(newValue) }
+    }
     /// The raw compact token. A credential: never log it.
     public var token: String
+    /// The claims, as given or as the verified payload's bytes (see ``claims``).
+    private var claimStorage: ClaimStorage
+
+    /// Where ``claims`` comes from. Immutable values only: the lazy decode caches nothing, so
+    /// the token stays a plain `Sendable` value with no shared mutable state.
+    private enum ClaimStorage: Sendable {
+        case decoded([String: JSONValue])
+        case encoded([UInt8])
+    }
 
     /// Creates a verified token (normally only ``JWTVerifier`` does).
     public init(
@@ -50,8 +78,58 @@ public struct VerifiedToken: Sendable, Hashable {
         self.tokenUse = tokenUse
         self.keyID = keyID
         self.algorithm = algorithm
-        self.claims = claims
+        self.claimStorage = .decoded(claims)
         self.token = token
+    }
+
+    /// Creates a verified token whose ``claims`` are decoded from `payload` on access.
+    ///
+    /// - Parameter payload: The token's decoded payload, already validated as a strict JSON
+    ///   object no deeper than `CompactJWS.maxPayloadDepth`.
+    init(
+        subject: String?, username: String?, clientId: String?, scopes: [String], groups: [String],
+        issuer: String, expiresAt: Date, issuedAt: Date?, tokenUse: String?, keyID: String?,
+        algorithm: JWTAlgorithm, payload: [UInt8], token: String
+    ) {
+        self.subject = subject
+        self.username = username
+        self.clientId = clientId
+        self.scopes = scopes
+        self.groups = groups
+        self.issuer = issuer
+        self.expiresAt = expiresAt
+        self.issuedAt = issuedAt
+        self.tokenUse = tokenUse
+        self.keyID = keyID
+        self.algorithm = algorithm
+        self.claimStorage = .encoded(payload)
+        self.token = token
+    }
+
+    /// Equal when every property, ``claims`` included, is equal — however the claims are held.
+    public static func == (lhs: VerifiedToken, rhs: VerifiedToken) -> Bool {
+        lhs.token == rhs.token && lhs.subject == rhs.subject && lhs.username == rhs.username
+            && lhs.clientId == rhs.clientId && lhs.scopes == rhs.scopes && lhs.groups == rhs.groups
+            && lhs.issuer == rhs.issuer && lhs.expiresAt == rhs.expiresAt && lhs.issuedAt == rhs.issuedAt
+            && lhs.tokenUse == rhs.tokenUse && lhs.keyID == rhs.keyID && lhs.algorithm == rhs.algorithm
+            && lhs.claims == rhs.claims
+    }
+
+    /// Hashes every property but ``claims`` (equal tokens still hash equally; decoding the
+    /// claims just to hash them would cost more than it spreads).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(token)
+        hasher.combine(subject)
+        hasher.combine(username)
+        hasher.combine(clientId)
+        hasher.combine(scopes)
+        hasher.combine(groups)
+        hasher.combine(issuer)
+        hasher.combine(expiresAt)
+        hasher.combine(issuedAt)
+        hasher.combine(tokenUse)
+        hasher.combine(keyID)
+        hasher.combine(algorithm)
     }
 
     /// Whether the token names an end user: it carries a user name or is an id token.
