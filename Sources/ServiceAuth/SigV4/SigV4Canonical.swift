@@ -227,6 +227,8 @@ enum SigV4Canonical {
         payloadHash: String
     ) -> String {
         var text = method
+        // One allocation for the usual request instead of several regrowths.
+        text.reserveCapacity(256 + uri.utf8.count + query.utf8.count)
         text += "\n"
         text += uri
         text += "\n"
@@ -253,7 +255,12 @@ enum SigV4Canonical {
     /// Lower-case hex SHA-256 of `bytes`.
     static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(bytes))
+        // Hash in place when the bytes are contiguous (a native string's UTF-8 always is);
+        // copy into an array only otherwise.
+        let hashedInPlace: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
+        }
+        if hashedInPlace == nil { hasher.update(data: Array(bytes)) }
         return hex(hasher.finalize())
     }
 

@@ -21,30 +21,9 @@ extension SigV4Verifier {
 
     /// Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
     func parseHeader(_ value: String, request: HTTPRequest) throws(SigV4Error) -> SignatureParameters {
-        let prefix = SigV4Canonical.algorithm + " "
-        guard value.hasPrefix(prefix) else {
-            throw .incompleteSignature("the Authorization header is not an AWS4-HMAC-SHA256 signature")
-        }
-        var credential: Substring?
-        var signedHeaders: Substring?
-        var signature: Substring?
-        for component in value.dropFirst(prefix.count).split(separator: ",", omittingEmptySubsequences: false) {
-            let component = component.trimmingSpaces()
-            guard let equals = component.firstIndex(of: "=") else {
-                throw .incompleteSignature("malformed Authorization header component")
-            }
-            let name = component[..<equals]
-            let content = component[component.index(after: equals)...]
-            switch name {
-            case "Credential" where credential == nil: credential = content
-            case "SignedHeaders" where signedHeaders == nil: signedHeaders = content
-            case "Signature" where signature == nil: signature = content
-            default: throw .incompleteSignature("unexpected or repeated Authorization header component")
-            }
-        }
-        guard let credential, let signedHeaders, let signature else {
-            throw .incompleteSignature("the Authorization header needs Credential, SignedHeaders and Signature")
-        }
+        // Real signatures are ASCII and take the byte-level path; see SigV4Verifier+Splitting.swift.
+        let (credential, signedHeaders, signature) =
+            try Self.isASCII(value[...]) ? Self.splitAuthorizationASCII(value) : Self.splitAuthorizationUnicode(value)
         let dates = request.headerFields[values: SigV4Signer.xAmzDate]
         guard dates.count == 1, let date = SigV4Date.parse(dates[0]) else {
             throw .incompleteSignature("the request needs exactly one valid X-Amz-Date header")
@@ -128,14 +107,13 @@ extension SigV4Verifier {
         sessionToken: String?,
         sessionTokenInQuery: Bool
     ) throws(SigV4Error) -> SignatureParameters {
-        let parts = credential.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5, !parts[0].isEmpty, parts[1].utf8.count == 8,
-            parts[1].utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            !parts[2].isEmpty, !parts[3].isEmpty, parts[4] == "aws4_request"
+        guard let parts = Self.splitScope(credential), !parts.accessKeyId.isEmpty, parts.date.utf8.count == 8,
+            parts.date.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            !parts.region.isEmpty, !parts.service.isEmpty, parts.terminator == "aws4_request"
         else {
             throw .incompleteSignature("the credential must be ACCESS_KEY/DATE/REGION/SERVICE/aws4_request")
         }
-        let names = signedHeaders.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        let names = Self.splitSignedHeaders(signedHeaders)
         guard !names.isEmpty,
             names.allSatisfy({ name in
                 !name.isEmpty && name.utf8.allSatisfy(Self.isLowerTokenByte)
@@ -148,10 +126,10 @@ extension SigV4Verifier {
             throw .incompleteSignature("the signature must be 64 lower-case hex digits")
         }
         return SignatureParameters(
-            accessKeyId: parts[0],
-            scopeDate: parts[1],
-            region: parts[2],
-            service: parts[3],
+            accessKeyId: parts.accessKeyId,
+            scopeDate: parts.date,
+            region: parts.region,
+            service: parts.service,
             signedHeaders: names,
             signature: signatureBytes,
             amzDate: amzDate,
@@ -172,15 +150,5 @@ extension SigV4Verifier {
             true
         default: false
         }
-    }
-}
-
-extension Substring {
-    /// The substring without leading and trailing spaces.
-    fileprivate func trimmingSpaces() -> Substring {
-        var result = self
-        while result.first == " " { result = result.dropFirst() }
-        while result.last == " " { result = result.dropLast() }
-        return result
     }
 }
