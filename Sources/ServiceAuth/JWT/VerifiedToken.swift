@@ -67,19 +67,10 @@ public struct VerifiedToken: Sendable, Hashable {
         issuer: String, expiresAt: Date, issuedAt: Date?, tokenUse: String?, keyID: String?,
         algorithm: JWTAlgorithm, claims: [String: JSONValue], token: String
     ) {
-        self.subject = subject
-        self.username = username
-        self.clientId = clientId
-        self.scopes = scopes
-        self.groups = groups
-        self.issuer = issuer
-        self.expiresAt = expiresAt
-        self.issuedAt = issuedAt
-        self.tokenUse = tokenUse
-        self.keyID = keyID
-        self.algorithm = algorithm
-        self.claimStorage = .decoded(claims)
-        self.token = token
+        self.init(
+            subject: subject, username: username, clientId: clientId, scopes: scopes, groups: groups, issuer: issuer,
+            expiresAt: expiresAt, issuedAt: issuedAt, tokenUse: tokenUse, keyID: keyID, algorithm: algorithm,
+            claimStorage: .decoded(claims), token: token)
     }
 
     /// Creates a verified token whose ``claims`` are decoded from `payload` on access.
@@ -90,6 +81,17 @@ public struct VerifiedToken: Sendable, Hashable {
         subject: String?, username: String?, clientId: String?, scopes: [String], groups: [String],
         issuer: String, expiresAt: Date, issuedAt: Date?, tokenUse: String?, keyID: String?,
         algorithm: JWTAlgorithm, payload: [UInt8], token: String
+    ) {
+        self.init(
+            subject: subject, username: username, clientId: clientId, scopes: scopes, groups: groups, issuer: issuer,
+            expiresAt: expiresAt, issuedAt: issuedAt, tokenUse: tokenUse, keyID: keyID, algorithm: algorithm,
+            claimStorage: .encoded(payload), token: token)
+    }
+
+    private init(
+        subject: String?, username: String?, clientId: String?, scopes: [String], groups: [String],
+        issuer: String, expiresAt: Date, issuedAt: Date?, tokenUse: String?, keyID: String?,
+        algorithm: JWTAlgorithm, claimStorage: ClaimStorage, token: String
     ) {
         self.subject = subject
         self.username = username
@@ -102,7 +104,7 @@ public struct VerifiedToken: Sendable, Hashable {
         self.tokenUse = tokenUse
         self.keyID = keyID
         self.algorithm = algorithm
-        self.claimStorage = .encoded(payload)
+        self.claimStorage = claimStorage
         self.token = token
     }
 
