@@ -18,7 +18,7 @@ struct PublicPathsMiddleware: ServerMiddleware {
         context: RequestContext,
         next: ServerNext
     ) async throws -> (HTTPResponse, MessageBody) {
-        let path = request.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
+        let path = request.path.map { String(RequestPath.withoutQuery($0)) } ?? "/"
         if request.method == .get, publicPaths.contains(path) { return try await next(request, body, context) }
         return try await wrapped.intercept(request, body: body, context: context, next: next)
     }

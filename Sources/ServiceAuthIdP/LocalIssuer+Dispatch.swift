@@ -73,7 +73,7 @@ extension LocalIssuer {
 
         init(request: HTTPRequest, userPoolId: String, adminEndpoints: Bool) {
             let fullPath = request.path ?? "/"
-            let path = fullPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+            let path = String(RequestPath.withoutQuery(fullPath))
             // HEAD is answered like GET (the server drops the body).
             let method = request.method == .head ? HTTPRequest.Method.get : request.method
             func only(_ allowed: HTTPRequest.Method, _ route: Route) -> Route { method == allowed ? route : .methodNotAllowed }

@@ -46,7 +46,7 @@ public struct AuthorizerMiddleware: ServerMiddleware {
         next: ServerNext
     ) async throws -> (HTTPResponse, MessageBody) {
         let path = request.path ?? "/"
-        let pathOnly = String(path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        let pathOnly = String(RequestPath.withoutQuery(path))
         if publicPaths.contains(pathOnly) { return try await next(request, body, context) }
 
         let token: String

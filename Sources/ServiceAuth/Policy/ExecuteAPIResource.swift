@@ -30,7 +30,7 @@ public struct ExecuteAPIResource: Sendable, Hashable {
     ///   - path: The request path; the query is dropped, a leading `/` is implied.
     /// - Returns: e.g. `arn:aws:execute-api:us-east-1:123456789012:local/prod/GET/orders/42`.
     public func methodArn(method: HTTPRequest.Method, path: String) -> String {
-        var resourcePath = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        var resourcePath = String(RequestPath.withoutQuery(path))
         while resourcePath.hasPrefix("/") { resourcePath.removeFirst() }
         return "\(stageArn)/\(method.rawValue)/\(resourcePath)"
     }

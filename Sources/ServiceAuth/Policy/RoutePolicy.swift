@@ -97,7 +97,7 @@ public struct RoutePolicy: Sendable {
 
     /// The path's segments, or `nil` for a path that must match no rule.
     static func segments(ofPath path: String) -> [Substring]? {
-        let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let pathOnly = RequestPath.withoutQuery(path)
         guard pathOnly.first == "/" else { return nil }
         let segments = pathOnly.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
         if segments == [""] { return [] }  // "/"

@@ -63,7 +63,7 @@ public struct Router: Sendable {
 
     /// Finds the route for a method and path (the query, if any, is ignored).
     public func match(method: HTTPRequest.Method, path: String) -> Match {
-        let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let pathOnly = RequestPath.withoutQuery(path)
         let requestSegments = pathOnly.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPRequest.Method] = []
         for route in routes {
