@@ -31,12 +31,16 @@ public enum InventoryService {
         // later); until then temporary credentials are refused.
         let issuerSessions = LateBoundCredentialStore()
         if options.trustIssuerSts != nil { stores.append(issuerSessions) }
+        // Signatures must name this service (its address or --host-name), and a signed write
+        // (POST /items/{id}/reserve) is accepted once: a captured request cannot reserve twice.
         let verifier = SigV4Verifier(
             configuration: .init(
                 region: options.region,
                 service: options.service,
+                acceptedHosts: .listening(host: options.host, additionalNames: options.hostName),
                 maxSkew: TimeInterval(options.maxSkewSeconds),
-                allowUnsignedPayload: options.allowUnsignedPayload
+                allowUnsignedPayload: options.allowUnsignedPayload,
+                replayCache: SigV4ReplayCache()
             ),
             credentialStore: CompositeCredentialStore(stores)
         )
@@ -51,7 +55,7 @@ public enum InventoryService {
                 )
             ),
         ]
-        let verifiers = SampleVerifiers(options, transport: transport)
+        let verifiers = try SampleVerifiers(options, transport: transport)
         if let userVerifier = verifiers?.user {
             // The user is verified here again: orders vouches for nothing about the user.
             middleware.append(PublicPathsMiddleware(

@@ -25,7 +25,7 @@ public enum OrdersService {
                                  router: routes(inventory), middleware: [], metrics: ServiceMetrics())
         }
         let transport = AsyncHTTPTransport()
-        guard let verifiers = SampleVerifiers(options, transport: transport) else { throw SampleFlagError(flag: "--issuer", reason: "orders verifies bearer tokens and needs the issuer") }
+        guard let verifiers = try SampleVerifiers(options, transport: transport) else { throw SampleFlagError(flag: "--issuer", reason: "orders verifies bearer tokens and needs the issuer") }
 
         // Security decision: only a machine client holding `orders/invoke` may call orders; a
         // user's own token, even with that scope, is not a service credential.
@@ -58,15 +58,14 @@ public enum OrdersService {
         var router = Router()
         router.get("/orders/{id}") { _, _, context in
             let id = context.pathParameters["id"] ?? ""
-            return await inventory.call(.get, "/items/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)",
+            return await inventory.call(.get, "/items/\(PathSegment.encode(id))",
                                         hop: Hop(service: "orders", auth: context.auth), service: "orders")
         }
         router.post("/orders") { _, body, context in
             let order = (try? JSONDecoder().decode(OrderRequest.self, from: Data(try await body.collect(upTo: 64 * 1024))))
                 ?? OrderRequest(item: "1", quantity: 1)
             let payload = try JSONEncoder().encode(["quantity": order.quantity])
-            let item = order.item.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "1"
-            return await inventory.call(.post, "/items/\(item)/reserve", body: Array(payload),
+            return await inventory.call(.post, "/items/\(PathSegment.encode(order.item))/reserve", body: Array(payload),
                                         hop: Hop(service: "orders", auth: context.auth), service: "orders")
         }
         return router

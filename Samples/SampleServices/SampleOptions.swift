@@ -45,6 +45,9 @@ public struct SampleOptions: ParsableArguments, Sendable {
     @Option(help: "Accept the local issuer's temporary credentials: its base URL, or a file holding its session key.")
     public var trustIssuerSts: String?
 
+    @Option(name: .customLong("host-name"), help: "A Host value SigV4 signatures may name; repeatable (always accepted: the listening address and localhost, with or without the port).")
+    public var hostName: [String] = []
+
     @Option(help: "The allowed clock skew for SigV4 requests, in seconds.")
     public var maxSkewSeconds: Int = 900
 
@@ -97,6 +100,9 @@ public struct SampleOptions: ParsableArguments, Sendable {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard maxSkewSeconds > 0 else { throw ValidationError("--max-skew-seconds must be positive") }
         if jwksUri != nil && issuer == nil { throw ValidationError("--jwks-uri needs --issuer") }
+        if let bad = hostName.first(where: { $0.isEmpty || $0.contains(where: { $0 == "/" || $0 == "@" || $0.isWhitespace }) }) {
+            throw ValidationError("--host-name must be a host name or host:port, not '\(bad)'")
+        }
         if (accessKeyId == nil) != (secretAccessKey == nil) {
             throw ValidationError("--access-key-id and --secret-access-key go together")
         }

@@ -11,12 +11,18 @@ struct SampleVerifiers: Sendable {
     let refresher: JWKSRefresher
 
     /// `nil` when no `--issuer` was given.
-    init?(_ options: SampleOptions, transport: any HTTPTransport) {
+    ///
+    /// - Throws: ``SampleFlagError`` for `--client-id` when an issuer is given without one: a
+    ///   verifier that checks no audience would accept tokens minted for any other client.
+    init?(_ options: SampleOptions, transport: any HTTPTransport) throws {
         guard let issuer = options.issuer else { return nil }
+        guard !options.clientId.isEmpty else {
+            throw SampleFlagError(flag: "--client-id", reason: "required with --issuer: the app client(s) whose tokens are accepted")
+        }
         let tokenUse = JWTVerifier.TokenUse(rawValue: options.tokenUse) ?? .access
-        let callerRules = JWTVerifier.Configuration(issuers: [issuer], clientIds: options.clientId, tokenUse: tokenUse)
+        let callerRules = JWTVerifier.Configuration(issuers: [issuer], audience: .clientIds(options.clientId), tokenUse: tokenUse)
         let userRules = JWTVerifier.Configuration(
-            issuers: [issuer], clientIds: options.userClientId.isEmpty ? options.clientId : options.userClientId, tokenUse: tokenUse)
+            issuers: [issuer], audience: .clientIds(options.userClientId.isEmpty ? options.clientId : options.userClientId), tokenUse: tokenUse)
         let jwks = JWKSCache(jwksURI: options.jwksUri ?? callerRules.defaultJWKSURI, transport: transport)
         caller = JWTVerifier(configuration: callerRules, jwks: jwks, tokenCache: VerifiedTokenCache())
         user = JWTVerifier(configuration: userRules, jwks: jwks, tokenCache: VerifiedTokenCache())

@@ -28,7 +28,10 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("audience"), help: "Accepted aud; repeatable.")
     var audiences: [String] = []
 
-    @Option(name: .customLong("token-use"), help: "Required token_use: access or id.")
+    @Flag(name: .customLong("any-audience"), help: "Accept any audience (inspection only). One of --client-id, --audience or --any-audience is required.")
+    var anyAudience = false
+
+    @Option(name: .customLong("token-use"), help: "Required token_use: access or id (default: any).")
     var tokenUse: String?
 
     @Option(name: .customLong("scope"), help: "Required scope; repeatable, all must be present.")
@@ -53,23 +56,34 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         guard leeway >= 0, leeway.isFinite, leeway <= 86_400 else { Self.usageError("--leeway must be between 0 and 86400 seconds") }
         guard maxTokenBytes > 0 else { Self.usageError("--max-token-bytes must be positive") }
+        // A verifier that checks no audience accepts tokens minted for any other service:
+        // the choice must be spelled out.
+        let audience: JWTVerifier.Audience
+        switch (clientIds.isEmpty && audiences.isEmpty, anyAudience) {
+        case (true, false): Self.usageError("an audience decision is required: --client-id, --audience or --any-audience")
+        case (false, true): Self.usageError("--any-audience cannot be combined with --client-id or --audience")
+        case (true, true): audience = .anyAudience
+        case (false, false): audience = .clientIdsOrAudiences(clientIds: clientIds, audiences: audiences)
+        }
         if let jwksURI, !(jwksURI.hasPrefix("http://") || jwksURI.hasPrefix("https://")) {
             Self.usageError("--jwks-uri must be an absolute http(s) URL")
         }
 
         let text: String
         if token == "-" {
-            // Read at most a little more than the limit, so a huge stdin cannot exhaust memory.
-            let data = FileHandle.standardInput.readData(ofLength: maxTokenBytes + 2)
-            text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            switch StandardInputToken.read(maxTokenBytes: maxTokenBytes) {
+            case .token(let read): text = read
+            case .tooLarge: Self.fail(code: "malformed", message: "the token is larger than \(maxTokenBytes) bytes")
+            case .trailingData: Self.fail(code: "malformed", message: "standard input holds more than one token")
+            }
         } else {
             text = token
         }
 
+        // `token_use` is checked only when asked for: an inspection tool takes either kind.
         let configuration = JWTVerifier.Configuration(
             issuers: [issuer],
-            audiences: audiences,
-            clientIds: clientIds,
+            audience: audience,
             tokenUse: use,
             requiredScopes: scopes,
             requiredGroups: groups,
@@ -81,12 +95,14 @@ struct VerifyCommand: AsyncParsableCommand {
             let verified = try await verifier.verify(text)
             Self.printLine(JSONValue.object(verified.claims).jsonString)
         } catch {
-            Self.printLine(JSONValue.object([
-                "error": .string(error.code.rawValue),
-                "message": .string(error.message),
-            ]).jsonString)
-            throw ExitCode(1)
+            Self.fail(code: error.code.rawValue, message: error.message)
         }
+    }
+
+    /// Prints `{"error","message"}` and exits 1 (an invalid token, CONTRACT.md).
+    private static func fail(code: String, message: String) -> Never {
+        printLine(JSONValue.object(["error": .string(code), "message": .string(message)]).jsonString)
+        Foundation.exit(1)
     }
 
     private static func printLine(_ line: String) {

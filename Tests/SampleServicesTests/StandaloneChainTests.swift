@@ -24,6 +24,12 @@ struct StandaloneChainTests {
         (["inventory", "--credentials", "/nonexistent/creds.json"], "--credentials"),
         (["gateway", "--no-such-flag"], "--no-such-flag"),
         (["serviceauth", "demo", "--bogus"], "--bogus"),
+        // An issuer without an audience decision would accept tokens minted for any client.
+        (["gateway", "--issuer", "http://127.0.0.1:1/pool"], "--client-id"),
+        (["orders", "--issuer", "http://127.0.0.1:1/pool"], "--client-id"),
+        (["inventory", "--issuer", "http://127.0.0.1:1/pool"], "--client-id"),
+        (["inventory", "--host-name", "a/b"], "--host-name"),
+        (["serviceauth", "verify", "x.y.z", "--issuer", "https://issuer.example"], "--any-audience"),
     ])
     func usageErrors(arguments: [String], flag: String) async throws {
         let executable = builtProductsDirectory.appendingPathComponent(arguments[0]).path

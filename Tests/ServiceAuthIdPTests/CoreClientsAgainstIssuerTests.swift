@@ -30,7 +30,7 @@ import Testing
 
             // A downstream service started with `--trust-issuer-sts URL`.
             let store = try await IssuerSessionCredentialStore.load(from: baseURL, transport: transport)
-            let verifier = SigV4Verifier(configuration: .init(region: "us-east-1", service: "execute-api"), credentialStore: store)
+            let verifier = SigV4Verifier(configuration: .init(region: "us-east-1", service: "execute-api", acceptedHosts: .anyHost), credentialStore: store)
             let request = HTTPRequest(method: .get, scheme: "http", authority: "inventory.test", path: "/items/42")
             let signed = SigV4Signer(region: "us-east-1", service: "execute-api").sign(request, credentials: credentials)
             let verified = try await verifier.verify(signed.request, body: [])
@@ -67,7 +67,7 @@ import Testing
             let offset = TestClock(0)
             let clock: @Sendable () -> Date = { Date().addingTimeInterval(offset.now.timeIntervalSince1970) }
             let verifier = JWTVerifier(
-                configuration: .init(issuers: [iss], clientIds: ["gateway"], tokenUse: .access, requiredScopes: ["orders/invoke"]),
+                configuration: .init(issuers: [iss], audience: .clientIds(["gateway"]), tokenUse: .access, requiredScopes: ["orders/invoke"]),
                 transport: transport,
                 now: clock
             )
@@ -108,7 +108,7 @@ import Testing
 
             let accessVerifier = JWTVerifier(
                 configuration: .init(
-                    issuers: ["https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LOCAL"], clientIds: ["web"], tokenUse: .access,
+                    issuers: ["https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LOCAL"], audience: .clientIds(["web"]), tokenUse: .access,
                     requiredScopes: ["orders/read"], requiredGroups: ["customers"]
                 ),
                 jwksURI: jwksURI, transport: transport
@@ -118,7 +118,7 @@ import Testing
             #expect(access.groups == ["customers"])
 
             let idVerifier = JWTVerifier(
-                configuration: .init(issuers: [try #require(configuration.issuer)], clientIds: ["web"], tokenUse: .id),
+                configuration: .init(issuers: [try #require(configuration.issuer)], audience: .clientIds(["web"]), tokenUse: .id),
                 jwksURI: jwksURI, transport: transport
             )
             let id = try await idVerifier.verify(try #require(result["IdToken"] as? String))

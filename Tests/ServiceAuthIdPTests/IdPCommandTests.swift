@@ -98,7 +98,7 @@ import Testing
         ])
         #expect(verified.status == 0, "\(verified.output)")
         #expect(verified.output.contains(#""client_id":"gateway""#))
-        let refused = try await runProcess([try executable.path, "verify", token, "--issuer", issuer, "--scope", "orders/read"])
+        let refused = try await runProcess([try executable.path, "verify", token, "--issuer", issuer, "--client-id", "gateway", "--scope", "orders/read"])
         #expect(refused.status == 1)
         #expect(refused.output.contains(#""error":"missing_scope""#))
 

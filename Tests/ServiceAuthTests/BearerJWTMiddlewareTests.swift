@@ -34,7 +34,7 @@ struct BearerJWTMiddlewareTests {
             Responses.bytes(document.serve(), contentType: "application/json")
         }
         try await withTestServer(router: jwksRouter) { issuerBase in
-            var configuration = JWTVerifier.Configuration(issuers: [Fixture.issuer])
+            var configuration = JWTVerifier.Configuration(issuers: [Fixture.issuer], audience: .anyAudience, tokenUse: nil)
             configure(&configuration)
             let verifier = JWTVerifier(configuration: configuration, jwksURI: issuerBase + "/pool/.well-known/jwks.json",
                                        transport: AsyncHTTPTransport(), now: clock.closure)

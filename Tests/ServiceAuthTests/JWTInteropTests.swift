@@ -65,7 +65,7 @@ struct JWTInteropTests {
         router.get("/pool/.well-known/jwks.json") { _, _, _ in Responses.bytes(jwks, contentType: "application/json") }
         try await withTestServer(router: router) { base in
             let verifier = JWTVerifier(
-                configuration: .init(issuers: [issuer], clientIds: ["interop-client"], tokenUse: .access, requiredScopes: ["orders/read"]),
+                configuration: .init(issuers: [issuer], audience: .clientIds(["interop-client"]), tokenUse: .access, requiredScopes: ["orders/read"]),
                 jwksURI: base + "/pool/.well-known/jwks.json",
                 transport: AsyncHTTPTransport()
             )
@@ -93,7 +93,7 @@ struct JWTInteropTests {
         let clientId = try #require(output["client_id"]?.stringValue)
         let transport = AsyncHTTPTransport()
 
-        let access = JWTVerifier(configuration: .init(issuers: [issuer], clientIds: [clientId], tokenUse: .access),
+        let access = JWTVerifier(configuration: .init(issuers: [issuer], audience: .clientIds([clientId]), tokenUse: .access),
                                  jwksURI: jwksURI, transport: transport)
         let accessToken = try await access.verify(try #require(output["access_token"]?.stringValue))
         #expect(accessToken.username == "alice")
@@ -101,14 +101,14 @@ struct JWTInteropTests {
         #expect(accessToken.identity.kind == .user)
         #expect(accessToken.keyID == "dummy")
 
-        let id = JWTVerifier(configuration: .init(issuers: [issuer], clientIds: [clientId], tokenUse: .id),
+        let id = JWTVerifier(configuration: .init(issuers: [issuer], audience: .clientIds([clientId]), tokenUse: .id),
                              jwksURI: jwksURI, transport: transport)
         let idToken = try await id.verify(try #require(output["id_token"]?.stringValue))
         #expect(idToken.username == "alice")
         #expect(idToken.tokenUse == "id")
         // The access token is not an id token, and another client is not accepted.
         #expect(await errorCode { try await id.verify(accessToken.token) } == "wrong_token_use")
-        let other = JWTVerifier(configuration: .init(issuers: [issuer], clientIds: ["other"], tokenUse: .access),
+        let other = JWTVerifier(configuration: .init(issuers: [issuer], audience: .clientIds(["other"]), tokenUse: .access),
                                 jwksURI: jwksURI, transport: transport)
         #expect(await errorCode { try await other.verify(accessToken.token) } == "wrong_audience")
     }

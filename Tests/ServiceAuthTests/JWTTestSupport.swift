@@ -170,7 +170,7 @@ enum Fixture {
         clock: TestClock = TestClock(),
         cache: VerifiedTokenCache? = nil
     ) -> JWTVerifier {
-        var configuration = JWTVerifier.Configuration(issuers: [issuer])
+        var configuration = JWTVerifier.Configuration(issuers: [issuer], audience: .anyAudience, tokenUse: nil)
         configure(&configuration)
         return JWTVerifier(configuration: configuration, transport: transport, tokenCache: cache, now: clock.closure)
     }

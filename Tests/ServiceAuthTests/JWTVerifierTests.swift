@@ -87,11 +87,19 @@ struct JWTVerifierTests {
         #expect(await errorCode { try await verifier.verify(token) } == "unsupported_algorithm")
     }
 
-    @Test func unsignedTokenIsRejected() async {
+    @Test(arguments: ["none", "None", "NONE"])
+    func unsignedTokenIsAnUnsupportedAlgorithm(_ alg: String) async {
+        // `header.payload.` with an empty signature, exactly as RFC 7519 §6.1 writes it.
         let verifier = Fixture.verifier()
-        let token = Mint.token(header: ["alg": "none", "kid": "rsa-1"], claims: Fixture.claims(), key: .unsigned)
-        let code = await errorCode { try await verifier.verify(token) }
-        #expect(code == "malformed" || code == "unsupported_algorithm")
+        let token = Mint.token(header: ["alg": .string(alg), "kid": "rsa-1"], claims: Fixture.claims(), key: .unsigned)
+        #expect(token.hasSuffix("."))
+        #expect(await errorCode { try await verifier.verify(token) } == "unsupported_algorithm")
+    }
+
+    @Test func emptySignatureOfAnAcceptedAlgorithmIsMalformed() async {
+        let verifier = Fixture.verifier()
+        let token = Mint.token(header: ["alg": "RS256", "kid": "rsa-1"], claims: Fixture.claims(), key: .unsigned)
+        #expect(await errorCode { try await verifier.verify(token) } == "malformed")
     }
 
     @Test func hmacKeyedWithThePublicKeyIsRejected() async {
@@ -188,9 +196,9 @@ struct JWTVerifierTests {
         let transportA = FakeJWKSTransport(TestJWK.set([TestJWK.rsa()]))
         let transportB = FakeJWKSTransport(TestJWK.set([TestJWK.p256()]))
         let verifier = JWTVerifier(issuers: [
-            .init(configuration: .init(issuers: ["https://a.example"], clientIds: ["client-a"]),
+            .init(configuration: .init(issuers: ["https://a.example"], audience: .clientIds(["client-a"])),
                   jwks: JWKSCache(jwksURI: "https://a.example/jwks", transport: transportA, now: clock.closure)),
-            .init(configuration: .init(issuers: ["https://b.example"], clientIds: ["client-b"]),
+            .init(configuration: .init(issuers: ["https://b.example"], audience: .clientIds(["client-b"])),
                   jwks: JWKSCache(jwksURI: "https://b.example/jwks", transport: transportB, now: clock.closure)),
         ], now: clock.closure)
         _ = try await verifier.verify(Mint.rs256(Fixture.claims(["iss": "https://a.example"])))

@@ -89,7 +89,7 @@ struct PropagationTwoHopTests {
             let transport = AsyncHTTPTransport()
             func verifier(clientIds: [String]) -> JWTVerifier {
                 JWTVerifier(
-                    configuration: .init(issuers: [idp.issuer], clientIds: clientIds, tokenUse: .access),
+                    configuration: .init(issuers: [idp.issuer], audience: .clientIds(clientIds), tokenUse: .access),
                     jwksURI: idpURL + "/pool/.well-known/jwks.json",
                     transport: transport
                 )
@@ -97,7 +97,7 @@ struct PropagationTwoHopTests {
             let userVerifier = verifier(clientIds: ["web-client"])
             // B accepts only the gateway's client-credentials token with orders/invoke as caller…
             let serviceVerifier = JWTVerifier(
-                configuration: .init(issuers: [idp.issuer], clientIds: ["gateway-client"], tokenUse: .access, requiredScopes: ["orders/invoke"]),
+                configuration: .init(issuers: [idp.issuer], audience: .clientIds(["gateway-client"]), tokenUse: .access, requiredScopes: ["orders/invoke"]),
                 jwksURI: idpURL + "/pool/.well-known/jwks.json",
                 transport: transport
             )

@@ -35,7 +35,7 @@ final class STSFake: Sendable {
             IssuerSessionCredentialStore(sealer: sealer, now: { clock.now }),
         ])
         return SigV4Verifier(
-            configuration: .init(region: "us-east-1", service: "sts"),
+            configuration: .init(region: "us-east-1", service: "sts", acceptedHosts: .anyHost),
             credentialStore: store,
             now: { clock.now }
         )

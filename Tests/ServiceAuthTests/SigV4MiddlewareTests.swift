@@ -19,7 +19,7 @@ struct SigV4MiddlewareTests {
         now: @escaping @Sendable () -> Date = { SigV4MiddlewareTests.now }
     ) -> @Sendable (HTTPRequest, MessageBody) async throws -> (HTTPResponse, MessageBody) {
         let verifier = SigV4Verifier(
-            configuration: .init(region: "us-east-1", service: "execute-api"),
+            configuration: .init(region: "us-east-1", service: "execute-api", acceptedHosts: .anyHost),
             credentialStore: store,
             now: now
         )

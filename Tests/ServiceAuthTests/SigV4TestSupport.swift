@@ -11,8 +11,8 @@ enum SigV4TestSupport {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()  // root
 
-    /// The AWS SigV4 test suite beside the package (`../shared/sigv4-vectors/v4`).
-    static let vectorsDirectory = packageRoot.appendingPathComponent("../shared/sigv4-vectors/v4").standardizedFileURL
+    /// The AWS SigV4 test suite kept in the repository (`Tests/Data/sigv4-vectors/v4`, Apache-2.0).
+    static let vectorsDirectory = packageRoot.appendingPathComponent("Tests/Data/sigv4-vectors/v4").standardizedFileURL
 
     /// Parses a raw HTTP/1.1 request of the test suite byte for byte: `Header:value` lines,
     /// continuation lines folded into the previous value, `Host` moved to the authority the

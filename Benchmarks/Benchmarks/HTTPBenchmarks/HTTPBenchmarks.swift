@@ -129,7 +129,7 @@ final class HTTPFixture: Sendable {
 
         let keys = try BenchKeys()
         let token = try keys.rsa.sign(BenchFixtures.accessClaims())
-        let jwtConfiguration = JWTVerifier.Configuration(issuers: [BenchFixtures.issuer], clientIds: [BenchFixtures.clientId], tokenUse: .access)
+        let jwtConfiguration = JWTVerifier.Configuration(issuers: [BenchFixtures.issuer], audience: .clientIds([BenchFixtures.clientId]), tokenUse: .access)
         let jwks = JWKSCache(jwksURI: BenchFixtures.jwksURI, transport: StaticJSONTransport(json: keys.jwksJSON))
         let verifier = JWTVerifier(configuration: jwtConfiguration, jwks: jwks)
         try await verifier.hydrate()
@@ -139,7 +139,7 @@ final class HTTPFixture: Sendable {
             .init(accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey,
                   principal: "arn:aws:iam::123456789012:role/orders")
         ])
-        let sigV4 = SigV4Verifier(configuration: .init(region: BenchFixtures.region, service: "execute-api"), credentialStore: store)
+        let sigV4 = SigV4Verifier(configuration: .init(region: BenchFixtures.region, service: "execute-api", acceptedHosts: .anyHost), credentialStore: store)
 
         var servers: [ServerMode: Running] = [:]
         var tasks: [Task<Void, any Error>] = []

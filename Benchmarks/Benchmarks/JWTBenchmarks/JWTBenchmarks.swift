@@ -105,7 +105,7 @@ final class JWTFixture: Sendable {
 
         let configuration = JWTVerifier.Configuration(
             issuers: [BenchFixtures.issuer],
-            clientIds: [BenchFixtures.clientId],
+            audience: .clientIds([BenchFixtures.clientId]),
             tokenUse: .access
         )
         let jwks = JWKSCache(jwksURI: BenchFixtures.jwksURI, transport: StaticJSONTransport(json: keys.jwksJSON))

@@ -112,7 +112,7 @@ final class SigV4Fixture: Sendable {
         ])
         let date = self.date
         verifier = SigV4Verifier(
-            configuration: .init(region: BenchFixtures.region, service: "execute-api"),
+            configuration: .init(region: BenchFixtures.region, service: "execute-api", acceptedHosts: .anyHost),
             credentialStore: store,
             now: { date }
         )

@@ -20,7 +20,7 @@ let count = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
 let keys = try BenchKeys()
 let claims = BenchFixtures.accessClaims()
 let token = mode.hasSuffix("es256") ? try keys.ec.sign(claims) : try keys.rsa.sign(claims)
-let configuration = JWTVerifier.Configuration(issuers: [BenchFixtures.issuer], clientIds: [BenchFixtures.clientId], tokenUse: .access)
+let configuration = JWTVerifier.Configuration(issuers: [BenchFixtures.issuer], audience: .clientIds([BenchFixtures.clientId]), tokenUse: .access)
 let jwks = JWKSCache(jwksURI: BenchFixtures.jwksURI, transport: StaticJSONTransport(json: keys.jwksJSON))
 let verifier = mode.hasPrefix("cached")
     ? JWTVerifier(configuration: configuration, jwks: jwks, tokenCache: VerifiedTokenCache())
@@ -46,7 +46,7 @@ let sigV4: (verifier: SigV4Verifier, request: HTTPRequest) = {
         .init(accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey,
               principal: "arn:aws:iam::123456789012:role/orders")
     ])
-    let verifier = SigV4Verifier(configuration: .init(region: "us-east-1", service: "execute-api"), credentialStore: store, now: { date })
+    let verifier = SigV4Verifier(configuration: .init(region: "us-east-1", service: "execute-api", acceptedHosts: .anyHost), credentialStore: store, now: { date })
     var request = HTTPRequest(method: .get, scheme: "http", authority: "inventory.internal:8080", path: "/items/42?view=full")
     request.headerFields[.accept] = "application/json"
     let signed = SigV4Signer(region: "us-east-1", service: "execute-api").sign(request, credentials: credentials, date: date, payload: .bodyHashHeader)

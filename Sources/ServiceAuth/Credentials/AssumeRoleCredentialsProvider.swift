@@ -201,7 +201,7 @@ enum STSQuery {
                 maxResponseBytes: maxResponseBytes
             )
         } catch {
-            throw AWSCredentialsError.transport("STS call failed: \(error)")
+            throw AWSCredentialsError.transport("STS call failed: \(HTTPTransportError.safeDescription(of: error))")
         }
         guard let document = STSXMLDocument.parse(responseBody) else {
             throw AWSCredentialsError.invalidResponse("STS answered \(response.status.code) without a valid XML body")

@@ -27,6 +27,8 @@ public protocol HTTPTransport: Sendable {
 public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public var reason: String
+    /// The status of a refused redirect (see ``redirectRefused(status:)``), else `nil`.
+    public var redirectStatus: Int?
     /// Creates an error.
     public init(reason: String) { self.reason = reason }
     /// The exchange did not finish in time.
@@ -35,8 +37,42 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
     public static let responseTooLarge = HTTPTransportError(reason: "response body too large")
     /// The URL could not be used.
     public static let invalidURL = HTTPTransportError(reason: "invalid URL")
+    /// The connection could not be made or broke (refused, reset, TLS failure). The reason never
+    /// names the address, so it is safe to show.
+    public static let connectionFailed = HTTPTransportError(reason: "the connection failed")
+
+    /// The server answered with a redirect, which is never followed: credentials must not go
+    /// where the server points.
+    ///
+    /// - Parameter status: The redirect's status code.
+    /// - Returns: An error naming the status.
+    public static func redirectRefused(status: Int) -> HTTPTransportError {
+        var error = HTTPTransportError(reason: "refused to follow a redirect (HTTP \(status))")
+        error.redirectStatus = status
+        return error
+    }
+
+    /// Whether `status` is a redirect that a client following redirects would act on.
+    ///
+    /// - Parameter status: An HTTP status code.
+    /// - Returns: `true` for 301, 302, 303, 307 and 308.
+    public static func isRedirect(_ status: Int) -> Bool {
+        [301, 302, 303, 307, 308].contains(status)
+    }
     /// A readable description.
     public var description: String { reason }
+
+    /// What may be said about a transport failure in an error message that can reach a
+    /// response body or a log: this type's reason, else only the error's type. Transport
+    /// errors of other libraries name addresses and ports (`connection refused 10.0.3.7:8443`),
+    /// which tell an attacker about the network behind the service.
+    ///
+    /// - Parameter error: A transport's error.
+    /// - Returns: A description without addresses.
+    public static func safeDescription(of error: any Error) -> String {
+        if let error = error as? HTTPTransportError { return error.reason }
+        return String(describing: type(of: error))
+    }
 }
 
 extension HTTPRequest {

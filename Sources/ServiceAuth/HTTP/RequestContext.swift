@@ -13,6 +13,9 @@ public struct RequestContext: Sendable {
     public var pathParameters: [String: String]
     /// The peer's address, for logs.
     public var remoteAddress: String?
+    /// The local port the request arrived on, when the server knows it: what a SigV4 verifier
+    /// compares a signed `Host`'s port with (``SigV4AcceptedHosts/listening(host:additionalNames:)``).
+    public var localPort: Int?
     /// A logger carrying request metadata.
     public var logger: Logger
 
@@ -22,12 +25,14 @@ public struct RequestContext: Sendable {
         routePattern: String? = nil,
         pathParameters: [String: String] = [:],
         remoteAddress: String? = nil,
+        localPort: Int? = nil,
         logger: Logger = Logger(label: "serviceauth.request")
     ) {
         self.auth = auth
         self.routePattern = routePattern
         self.pathParameters = pathParameters
         self.remoteAddress = remoteAddress
+        self.localPort = localPort
         self.logger = logger
     }
 }

@@ -24,6 +24,11 @@ extension JWKSCache {
         public var defaultMaxAge: Duration
         /// The largest `max-age` honoured. Default 24 h.
         public var maximumMaxAge: Duration
+        /// How long keys may still be used after they stopped being fresh while the issuer
+        /// cannot be reached (RFC 5861's `stale-if-error`). Past it, verification fails with
+        /// `jwks_unavailable` rather than trusting keys the issuer may have revoked long ago.
+        /// Default 24 h.
+        public var maximumStaleness: Duration
         /// The largest JWKS document accepted. Default 64 KiB.
         public var maxResponseBytes: Int
         /// The most keys read from one document; further keys are ignored. Default 64.
@@ -39,6 +44,7 @@ extension JWKSCache {
         ///   - minimumRefetchInterval: Global rate limit of miss-triggered fetches.
         ///   - defaultMaxAge: Freshness when the response gives no `max-age`.
         ///   - maximumMaxAge: Upper bound on an honoured `max-age`.
+        ///   - maximumStaleness: How long stale keys stay usable during an outage.
         ///   - maxResponseBytes: Response size limit.
         ///   - maxKeys: Key count limit.
         ///   - fetchTimeout: Fetch deadline.
@@ -48,6 +54,7 @@ extension JWKSCache {
             minimumRefetchInterval: Duration = .seconds(1),
             defaultMaxAge: Duration = .seconds(3600),
             maximumMaxAge: Duration = .seconds(86_400),
+            maximumStaleness: Duration = .seconds(86_400),
             maxResponseBytes: Int = 64 * 1024,
             maxKeys: Int = 64,
             fetchTimeout: Duration = .seconds(5)
@@ -57,6 +64,7 @@ extension JWKSCache {
             self.minimumRefetchInterval = minimumRefetchInterval
             self.defaultMaxAge = defaultMaxAge
             self.maximumMaxAge = maximumMaxAge
+            self.maximumStaleness = maximumStaleness
             self.maxResponseBytes = maxResponseBytes
             self.maxKeys = maxKeys
             self.fetchTimeout = fetchTimeout

@@ -18,7 +18,9 @@ import Metrics
 /// - concurrent misses share one fetch (single flight);
 /// - a fetch replaces the whole key table, so keys the issuer removed are evicted;
 /// - a failed fetch (outage, garbage) keeps the cached keys in service;
-/// - a stale but known key is used at once while a background fetch refreshes the set.
+/// - a stale but known key is used at once while a background fetch refreshes the set, but
+///   only up to ``Configuration/maximumStaleness`` past its freshness: after that a request
+///   waits for a fetch, and fails with `jwks_unavailable` if the issuer is still unreachable.
 ///
 /// Freshness follows `Cache-Control: max-age`, else ``Configuration/defaultMaxAge``. Call
 /// ``hydrate()`` before taking traffic; ``isReady`` tells readiness probes when keys are loaded.
@@ -33,6 +35,9 @@ public final class JWKSCache: Sendable {
     /// Bumped whenever a fetch changes the published keys, so cached verifications can tell
     /// with one atomic load that their key is still there.
     private let generation = Atomic<Int>(0)
+    /// Milliseconds since 1970 until which the loaded keys may be used (fresh, or stale within
+    /// ``Configuration/maximumStaleness``): one atomic load for cached verifications to check.
+    private let usableUntilMilliseconds = Atomic<Int>(0)
     private let fetchesSucceeded = Counter(label: "serviceauth_jwks_fetches_total", dimensions: [("result", "success")])
     private let fetchesFailed = Counter(label: "serviceauth_jwks_fetches_total", dimensions: [("result", "failure")])
 
@@ -41,7 +46,7 @@ public final class JWKSCache: Sendable {
         var loadedAt: Date?
         var freshUntil = Date.distantPast
         var lastFetchStart: Date?
-        var negative: [String: Date] = [:]
+        var negative = BoundedCache<String, Void>(capacity: JWKSCache.negativeCacheLimit)
         var inflight: Task<FetchOutcome, Never>?
         var resolvedJWKSURI: String?
         var fetchCount = 0
@@ -52,8 +57,8 @@ public final class JWKSCache: Sendable {
         case failure(JWTError)
     }
 
-    /// The most `kid`s the negative cache remembers; beyond this it forgets expired ones first.
-    private static let negativeCacheLimit = 4096
+    /// The most `kid`s the negative cache remembers; beyond this the oldest are forgotten.
+    fileprivate static let negativeCacheLimit = 4096
 
     /// Creates a cache.
     ///
@@ -120,6 +125,17 @@ public final class JWKSCache: Sendable {
     /// Changes whenever a fetch changes the set of published keys.
     var keySetGeneration: Int { generation.load(ordering: .acquiring) }
 
+    /// Whether the loaded keys may still be used at `date`: fresh, or stale by no more than
+    /// ``Configuration/maximumStaleness``.
+    func keysUsable(at date: Date) -> Bool {
+        Self.milliseconds(date) < usableUntilMilliseconds.load(ordering: .acquiring)
+    }
+
+    private static func milliseconds(_ date: Date) -> Int {
+        let value = date.timeIntervalSince1970 * 1000
+        return value.isFinite ? Int(max(min(value, 1e15), -1e15)) : 0
+    }
+
     // MARK: - Key lookup
 
     /// The cached key for `keyID` if the table is fresh; the synchronous hot path.
@@ -144,16 +160,19 @@ public final class JWKSCache: Sendable {
         if let key = freshKey(keyID) { return key }
         let date = now()
         let decision: MissDecision = state.withLock { state in
-            if let key = state.keys.keysByID[keyID] {
+            if let key = state.keys.keysByID[keyID], keysUsable(at: date) {
                 // Stale but known: use it now and refresh in the background (if the rate limit
                 // allows), so no request waits on the issuer — during an outage not even one.
                 if state.inflight == nil, canFetch(state, at: date) { _ = startFetch(&state, at: date) }
                 return .use(key)
             }
-            if let until = state.negative[keyID] {
-                if date < until { return .unknown }
-                state.negative[keyID] = nil
+            if state.keys.keysByID[keyID] != nil {
+                // Known but too stale to trust: only a successful fetch makes it usable again.
+                if let inflight = state.inflight { return .wait(inflight) }
+                guard canFetch(state, at: date) else { return .tooStale }
+                return .wait(startFetch(&state, at: date))
             }
+            if state.negative.value(forKey: keyID, now: date, touch: false) != nil { return .unknown }
             if let inflight = state.inflight { return .wait(inflight) }
             guard canFetch(state, at: date) else { return .rateLimited }
             return .wait(startFetch(&state, at: date))
@@ -166,9 +185,16 @@ public final class JWKSCache: Sendable {
         case .rateLimited:
             if isReady { throw JWTError(.unknownKey, "no key with this kid is published by the issuer") }
             throw JWTError(.jwksUnavailable, "the issuer's keys could not be fetched")
+        case .tooStale:
+            throw JWTError(.jwksUnavailable, "the issuer's keys are too stale to use and could not be refetched")
         case .wait(let task):
             let outcome = await task.value
-            if let key = cachedKey(keyID) { return key }
+            if let key = cachedKey(keyID) {
+                guard keysUsable(at: now()) else {
+                    throw JWTError(.jwksUnavailable, "the issuer's keys are too stale to use and could not be refetched")
+                }
+                return key
+            }
             // Only a successful fetch proves the kid unknown; after a failed one the global
             // rate limit alone holds back retries.
             if case .failure(let error) = outcome { throw error }
@@ -190,6 +216,10 @@ public final class JWKSCache: Sendable {
             if let task, case .failure(let error) = await task.value { throw error }
             guard isReady else { throw JWTError(.jwksUnavailable, "the issuer's keys could not be fetched") }
         }
+        if !keysUsable(at: now()) {
+            if case .failure(let error) = await startOrJoinFetch() { throw error }
+            guard keysUsable(at: now()) else { throw JWTError(.jwksUnavailable, "the issuer's keys are too stale to use") }
+        }
         let candidates = state.withLock { $0.keys.unnamedKeys.filter { $0.accepts(algorithm) } }
         guard candidates.count == 1 else {
             throw JWTError(.unknownKey, "the token has no kid and the issuer does not publish exactly one matching key")
@@ -206,6 +236,7 @@ public final class JWKSCache: Sendable {
         case use(JWKSKey)
         case unknown
         case rateLimited
+        case tooStale
         case wait(Task<FetchOutcome, Never>)
     }
 
@@ -218,11 +249,8 @@ public final class JWKSCache: Sendable {
         let until = now().addingTimeInterval(configuration.unknownKeyCooldown.jwtTimeInterval)
         let date = now()
         state.withLock { state in
-            if state.negative.count >= Self.negativeCacheLimit {
-                state.negative = state.negative.filter { $0.value > date }
-                if state.negative.count >= Self.negativeCacheLimit { state.negative.removeAll() }
-            }
-            state.negative[keyID] = until
+            state.negative.purgeExpired(now: date)
+            state.negative.insert((), forKey: keyID, expiresAt: until)
         }
     }
 
@@ -260,9 +288,13 @@ public final class JWKSCache: Sendable {
                 state.keys = keys
                 state.loadedAt = date
                 state.freshUntil = date.addingTimeInterval(maxAge)
+                usableUntilMilliseconds.store(
+                    Self.milliseconds(state.freshUntil.addingTimeInterval(configuration.maximumStaleness.jwtTimeInterval)),
+                    ordering: .releasing
+                )
                 state.inflight = nil
                 // Newly published kids must not stay in the negative cache.
-                for keyID in keys.keysByID.keys { state.negative[keyID] = nil }
+                for keyID in keys.keysByID.keys { state.negative.removeValue(forKey: keyID) }
             }
             fetchesSucceeded.increment()
             logger.debug("fetched JWKS", metadata: ["keys": "\(keys.keysByID.count)", "skipped": "\(keys.skipped)"])
@@ -342,7 +374,7 @@ public final class JWKSCache: Sendable {
         } catch let error as JWTError {
             throw error
         } catch {
-            throw JWTError(.jwksUnavailable, "the issuer's keys could not be fetched (\(error))")
+            throw JWTError(.jwksUnavailable, "the issuer's keys could not be fetched (\(HTTPTransportError.safeDescription(of: error)))")
         }
     }
 

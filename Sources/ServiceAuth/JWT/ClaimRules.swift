@@ -47,7 +47,9 @@ struct ClaimRules {
         let clientIdClaim = try string(.clientId)
         // Cognito: access tokens name the client in client_id, id tokens in aud.
         let clientId = clientIdClaim ?? (audiences.count == 1 ? audiences[0] : nil)
-        if !configuration.audiences.isEmpty || !configuration.clientIds.isEmpty {
+        // Fail closed: unless any audience was explicitly accepted, a token must match one of
+        // the configured clients or audiences (an empty list matches nothing).
+        if !configuration.audience.acceptsAny {
             var clientCandidates: [String] = []
             switch tokenUse {
             case "access": if let clientIdClaim { clientCandidates = [clientIdClaim] }

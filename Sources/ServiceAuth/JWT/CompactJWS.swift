@@ -29,8 +29,8 @@ struct CompactJWS {
 
     /// Splits and decodes `token`.
     ///
-    /// - Throws: `malformed` for anything but three non-empty base64url parts whose first two
-    ///   are JSON objects.
+    /// - Throws: `malformed` for anything but three base64url parts (the signature may be
+    ///   empty) whose first two are JSON objects.
     init(_ token: String) throws(JWTError) {
         bytes = Array(token.utf8)
         // Find the separators with memchr (vectorised) rather than a byte loop: tokens are ~1 KB.
@@ -46,9 +46,11 @@ struct CompactJWS {
         }
         // A fourth part (JWE has five) or garbage: only compact JWS is accepted.
         guard !extraDot else { throw .malformed("the token does not have exactly three parts") }
-        guard firstDot > 0, secondDot > firstDot + 1, secondDot < bytes.count - 1 else {
-            // An empty signature part is how unsecured (`alg: none`) tokens look: never accepted.
-            throw .malformed("the token does not have three non-empty parts")
+        // The signature part may be empty here: that is how unsecured (`alg: none`) tokens look,
+        // and they must be refused for their algorithm (`unsupported_algorithm`), as any other
+        // `none` token is. The verifier refuses an empty signature for every algorithm it accepts.
+        guard firstDot > 0, secondDot > firstDot + 1 else {
+            throw .malformed("the token does not have three parts with a header and a payload")
         }
         signingInputEnd = secondDot
         guard let headerBytes = Base64URL.decode(bytes[0..<firstDot]) else { throw .malformed("the header is not base64url") }

@@ -35,7 +35,7 @@ extension JWTVerifier {
     ) -> JWTVerifier {
         let configuration = Configuration(
             issuers: [cognitoIssuer(region: region, userPoolId: userPoolId)],
-            clientIds: clientIds,
+            audience: .clientIds(clientIds),
             tokenUse: tokenUse,
             allowedAlgorithms: [.rs256]
         )

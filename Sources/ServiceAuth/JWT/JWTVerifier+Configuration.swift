@@ -9,16 +9,70 @@ extension JWTVerifier {
         case id
     }
 
+    /// Whom a token must be meant for. There is no default: a verifier that checks no
+    /// audience accepts any token its issuer minted for any other service, so the choice must
+    /// be written down — ``clientIds(_:)``, ``audiences(_:)``, both, or ``anyAudience``.
+    public struct Audience: Sendable, Hashable {
+        /// Accepted OAuth clients: `client_id` of access tokens, `aud` of id tokens.
+        public var clientIds: [String]
+        /// Accepted `aud` values.
+        public var audiences: [String]
+        /// Whether the audience is deliberately not checked.
+        public var acceptsAny: Bool
+
+        /// Tokens whose client (`client_id` of access tokens, `aud` of id tokens) is one of these.
+        ///
+        /// - Parameter clientIds: The accepted clients; an empty list accepts no token.
+        public static func clientIds(_ clientIds: [String]) -> Audience {
+            Audience(clientIds: clientIds, audiences: [], acceptsAny: false)
+        }
+
+        /// Tokens whose `aud` names one of these.
+        ///
+        /// - Parameter audiences: The accepted audiences; an empty list accepts no token.
+        public static func audiences(_ audiences: [String]) -> Audience {
+            Audience(clientIds: [], audiences: audiences, acceptsAny: false)
+        }
+
+        /// Tokens matching either a client id or an audience.
+        ///
+        /// - Parameters:
+        ///   - clientIds: Accepted clients.
+        ///   - audiences: Accepted `aud` values.
+        public static func clientIdsOrAudiences(clientIds: [String], audiences: [String]) -> Audience {
+            Audience(clientIds: clientIds, audiences: audiences, acceptsAny: false)
+        }
+
+        /// Any audience: only for tools that inspect tokens (`serviceauth verify
+        /// --any-audience`) or services whose issuer mints tokens for them alone.
+        public static let anyAudience = Audience(clientIds: [], audiences: [], acceptsAny: true)
+    }
+
     /// What one issuer's tokens must satisfy. The defaults are the secure choice.
     public struct Configuration: Sendable {
         /// Accepted `iss` values (exact match). They share one key source.
         public var issuers: [String]
-        /// Accepted `aud` values; empty means `aud` is not checked (unless ``clientIds`` is set).
-        public var audiences: [String]
-        /// Accepted OAuth clients: `client_id` of access tokens, `aud` of id tokens. When both
-        /// this and ``audiences`` are set, matching either is enough.
-        public var clientIds: [String]
-        /// The required `token_use`, or `nil` to accept any (and tokens without it).
+        /// Whom tokens must be meant for.
+        public var audience: Audience
+        /// Accepted `aud` values (see ``audience``). Setting it turns the audience check on.
+        public var audiences: [String] {
+            get { audience.audiences }
+            set {
+                audience.audiences = newValue
+                audience.acceptsAny = false
+            }
+        }
+        /// Accepted OAuth clients: `client_id` of access tokens, `aud` of id tokens (see
+        /// ``audience``). Setting it turns the audience check on.
+        public var clientIds: [String] {
+            get { audience.clientIds }
+            set {
+                audience.clientIds = newValue
+                audience.acceptsAny = false
+            }
+        }
+        /// The required `token_use`, or `nil` to accept any (and tokens without it). Default
+        /// `access`: resource servers take access tokens, never id tokens.
         public var tokenUse: TokenUse?
         /// Scopes that must all be present.
         public var requiredScopes: [String]
@@ -48,9 +102,8 @@ extension JWTVerifier {
         ///
         /// - Parameters:
         ///   - issuers: Accepted `iss` values.
-        ///   - audiences: Accepted `aud` values.
-        ///   - clientIds: Accepted clients (`client_id` / id-token `aud`).
-        ///   - tokenUse: Required `token_use`.
+        ///   - audience: Whom tokens must be meant for (required: see ``Audience``).
+        ///   - tokenUse: Required `token_use` (default `access`; `nil` accepts any).
         ///   - requiredScopes: Scopes that must all be present.
         ///   - anyOfScopes: Scopes of which one must be present.
         ///   - requiredGroups: Groups of which one must be present.
@@ -63,9 +116,8 @@ extension JWTVerifier {
         ///   - customCheck: An extra check.
         public init(
             issuers: [String],
-            audiences: [String] = [],
-            clientIds: [String] = [],
-            tokenUse: TokenUse? = nil,
+            audience: Audience,
+            tokenUse: TokenUse? = .access,
             requiredScopes: [String] = [],
             anyOfScopes: [String] = [],
             requiredGroups: [String] = [],
@@ -78,8 +130,7 @@ extension JWTVerifier {
             customCheck: (@Sendable (VerifiedToken) throws(JWTError) -> Void)? = nil
         ) {
             self.issuers = issuers
-            self.audiences = audiences
-            self.clientIds = clientIds
+            self.audience = audience
             self.tokenUse = tokenUse
             self.requiredScopes = requiredScopes
             self.anyOfScopes = anyOfScopes

@@ -156,7 +156,9 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
                 // while the key set is unchanged, else look the key up again.
                 let stillPublished = issuer.jwks.keySetGeneration == cached.keyGeneration
                     || cached.token.keyID.flatMap { issuer.jwks.cachedKey($0) }?.fingerprint == cached.keyFingerprint
-                if stillPublished {
+                // Keys too stale to use (issuer unreachable for too long) revoke cached
+                // verifications too.
+                if stillPublished, issuer.jwks.keysUsable(at: date) {
                     try issuer.configuration.customCheck?(cached.token)
                     metrics.cacheHits.increment()
                     return cached.token
@@ -167,6 +169,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
 
         let jws = try CompactJWS(token)
         let algorithm = try Self.algorithm(of: jws.header)
+        guard !jws.signature.isEmpty else { throw .malformed("the token has an empty signature") }
         try Self.checkCritical(jws.header)
 
         // The issuer selects the rules and the keys before any key is used.

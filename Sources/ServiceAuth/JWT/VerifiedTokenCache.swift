@@ -8,6 +8,7 @@ import Synchronization
 /// themselves), expire no later than the token's `exp`, and are used only while the key that
 /// verified them is still published in the issuer's JWKS (checked on every hit by
 /// ``JWTVerifier``). A verifier's custom check still runs on each hit. Failures are never cached.
+/// When full, the least recently used token is evicted in constant time.
 public final class VerifiedTokenCache: Sendable {
     /// A cached verification; a class, so a hit costs one retain rather than a copy of the token.
     final class Entry: Sendable {
@@ -35,7 +36,7 @@ public final class VerifiedTokenCache: Sendable {
     public let maxEntries: Int
     /// The longest an entry is kept, even when the token lives longer.
     public let maxEntryLifetime: Duration
-    private let entries: Mutex<[SHA256.Digest: Entry]>
+    private let entries: Mutex<BoundedCache<SHA256.Digest, Entry>>
 
     /// Creates a cache.
     ///
@@ -45,7 +46,7 @@ public final class VerifiedTokenCache: Sendable {
     public init(maxEntries: Int = 10_000, maxEntryLifetime: Duration = .seconds(600)) {
         self.maxEntries = max(1, maxEntries)
         self.maxEntryLifetime = maxEntryLifetime
-        self.entries = Mutex([:])
+        self.entries = Mutex(BoundedCache(capacity: maxEntries))
     }
 
     /// The number of cached tokens.
@@ -56,11 +57,7 @@ public final class VerifiedTokenCache: Sendable {
 
     func lookup(_ key: SHA256.Digest, owner: ObjectIdentifier, at date: Date) -> Entry? {
         entries.withLock { entries in
-            guard let entry = entries[key] else { return nil }
-            guard date < entry.validUntil else {
-                entries[key] = nil
-                return nil
-            }
+            guard let entry = entries.value(forKey: key, now: date) else { return nil }
             return entry.owner == owner ? entry : nil
         }
     }
@@ -79,19 +76,11 @@ public final class VerifiedTokenCache: Sendable {
             token: token, keyFingerprint: keyFingerprint, keyGeneration: keyGeneration, owner: owner,
             issuerPosition: issuerPosition, validUntil: validUntil
         )
-        let limit = maxEntries
         entries.withLock { entries in
-            if entries[key] == nil, entries.count >= limit {
-                // Drop expired entries first; if that frees too little, drop an eighth of the
-                // rest (arbitrary ones), so eviction stays amortised O(1) under floods.
-                entries = entries.filter { $0.value.validUntil > date }
-                if entries.count >= limit {
-                    let excess = max(1, limit / 8)
-                    let victims = Array(entries.keys.prefix(excess))
-                    for victim in victims { entries[victim] = nil }
-                }
-            }
-            entries[key] = entry
+            // Constant work per insert, however many distinct tokens arrive: expired entries
+            // at the old end go first, else the least recently used one.
+            entries.purgeExpired(now: date)
+            entries.insert(entry, forKey: key, expiresAt: validUntil)
         }
     }
 }

@@ -66,7 +66,7 @@ public struct SigV4AuthenticatorMiddleware: ServerMiddleware {
         }
         let verified: SigV4VerifiedRequest
         do {
-            verified = try await verifier.verify(request, bodySHA256: SigV4Canonical.hex(hasher.finalize()))
+            verified = try await verifier.verify(request, bodySHA256: SigV4Canonical.hex(hasher.finalize()), localPort: context.localPort)
         } catch {
             context.logger.debug("SigV4 verification failed", metadata: ["code": "\(error.code.rawValue)"])
             return error.authFailure.response()

@@ -7,17 +7,13 @@ import Synchronization
 ///
 /// An entry lives for the TTL but never past the result's ``AuthorizerResult/expiresAt``
 /// (the token's `exp`), so a cached answer can never outlive the credential. Tokens are stored
-/// only as SHA-256 digests.
+/// only as SHA-256 digests. When full, the least recently used entry is evicted in constant
+/// time, so a flood of distinct tokens costs the same per token as the first one.
 public final class AuthorizerResultCache: Sendable {
-    private struct Entry {
-        var result: AuthorizerResult
-        var expiresAt: Date
-    }
-
     private let ttl: Duration
     private let capacity: Int
     private let now: @Sendable () -> Date
-    private let entries = Mutex<[SHA256Digest: Entry]>([:])
+    private let entries: Mutex<BoundedCache<SHA256Digest, AuthorizerResult>>
 
     /// Creates a cache.
     ///
@@ -29,20 +25,14 @@ public final class AuthorizerResultCache: Sendable {
         self.ttl = ttl
         self.capacity = max(1, capacity)
         self.now = now
+        self.entries = Mutex(BoundedCache(capacity: capacity))
     }
 
     /// The cached result for `token`, if one is still fresh.
     public func result(for token: String) -> AuthorizerResult? {
         let key = SHA256.hash(data: Data(token.utf8))
         let now = self.now()
-        return entries.withLock { entries in
-            guard let entry = entries[key] else { return nil }
-            guard entry.expiresAt > now else {
-                entries[key] = nil
-                return nil
-            }
-            return entry.result
-        }
+        return entries.withLock { $0.value(forKey: key, now: now) }
     }
 
     /// Stores `result` for `token`.
@@ -53,15 +43,14 @@ public final class AuthorizerResultCache: Sendable {
         guard expiry > now else { return }
         let key = SHA256.hash(data: Data(token.utf8))
         entries.withLock { entries in
-            if entries.count >= capacity {
-                entries = entries.filter { $0.value.expiresAt > now }
-                // Still full of live entries: drop an arbitrary one rather than grow.
-                if entries.count >= capacity, let victim = entries.keys.first { entries[victim] = nil }
-            }
-            entries[key] = Entry(result: result, expiresAt: expiry)
+            entries.purgeExpired(now: now)
+            entries.insert(result, forKey: key, expiresAt: expiry)
         }
     }
 
     /// The number of entries (fresh or not yet purged).
     public var count: Int { entries.withLock { $0.count } }
+
+    /// How many live entries were evicted because the cache was full.
+    public var evictions: Int { entries.withLock { $0.evictions } }
 }

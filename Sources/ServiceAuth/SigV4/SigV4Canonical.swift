@@ -109,6 +109,44 @@ enum SigV4Canonical {
         return output.isEmpty ? "/" : String(decoding: output, as: UTF8.self)
     }
 
+    /// Whether a raw request path is in the normal form non-S3 services sign: no `.` or `..`
+    /// segment (also not percent-encoded, `%2E`), and no empty segment except a trailing slash.
+    /// Only then is the path the router sees the path the signature covers.
+    static func isNormalized(path: Substring) -> Bool {
+        let bytes = Array(path.utf8)
+        guard bytes.first == UInt8(ascii: "/") else { return bytes.isEmpty }
+        let segments = bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        for (index, segment) in segments.enumerated() {
+            if segment.isEmpty {
+                // "/" alone, or a trailing slash: the only empty segments normalisation keeps.
+                if index == segments.count - 1 { continue }
+                return false
+            }
+            if isDotSegment(segment) { return false }
+        }
+        return true
+    }
+
+    /// `.` or `..`, each dot possibly written `%2E`/`%2e` (RFC 3986 §2.3: equivalent).
+    private static func isDotSegment(_ segment: ArraySlice<UInt8>) -> Bool {
+        var dots = 0
+        var index = segment.startIndex
+        while index < segment.endIndex {
+            if segment[index] == UInt8(ascii: ".") {
+                index += 1
+            } else if segment[index] == UInt8(ascii: "%"), segment.endIndex - index >= 3, segment[index + 1] == UInt8(ascii: "2"),
+                segment[index + 2] | 0x20 == UInt8(ascii: "e")
+            {
+                index += 3
+            } else {
+                return false
+            }
+            dots += 1
+            if dots > 2 { return false }
+        }
+        return dots >= 1
+    }
+
     /// RFC 3986 §5.2.4 dot-segment removal, also dropping empty segments (AWS services
     /// treat `//` as `/`); the exact algorithm of botocore's `remove_dot_segments`.
     static func removeDotSegments(_ path: [UInt8]) -> [UInt8] {

@@ -10,8 +10,12 @@ public import HTTPTypes
 /// - strict parsing of the `Authorization` header and the `X-Amz-*` query parameters
 ///   (`IncompleteSignature`);
 /// - the credential scope's date equals the `X-Amz-Date` date, and its region and service are
-///   the configured ones; `host` is signed, and so are `x-amz-date` (header form),
-///   `x-amz-security-token` and `x-amz-content-sha256` when sent (`SignatureDoesNotMatch`);
+///   the configured ones; `host` is signed and names this service
+///   (``Configuration/acceptedHosts``), and so are `x-amz-date` (header form),
+///   `x-amz-security-token` and `x-amz-content-sha256` when sent, and every identity-bearing
+///   header sent (``Configuration/headersThatMustBeSigned``) (`SignatureDoesNotMatch`);
+/// - for non-S3 services the path is in normal form — no `.`/`..` or empty segments — so the
+///   path that was verified is the path that is routed (`SignatureDoesNotMatch`);
 /// - the date is within ``Configuration/maxSkew`` of now (`RequestTimeTooSkewed`); a presigned
 ///   request has `X-Amz-Expires` ≤ ``Configuration/maxPresignExpiry`` and has not expired
 ///   (`RequestExpired`);
@@ -19,7 +23,8 @@ public import HTTPTypes
 ///   expired (`ExpiredToken`);
 /// - the body's SHA-256 equals `x-amz-content-sha256` (unless `UNSIGNED-PAYLOAD` is allowed)
 ///   and the signature matches, compared in constant time (`SignatureDoesNotMatch`);
-/// - with a ``SigV4ReplayCache``, a signature is accepted once (`RequestExpired`).
+/// - with a ``SigV4ReplayCache``, a signature is accepted once (`RequestExpired`) for the
+///   methods in ``Configuration/replayProtectedMethods``.
 ///
 /// The verifier is a value type without locks or actor hops on its own path; the derived
 /// signing keys are cached in a shared, bounded cache.
@@ -30,6 +35,22 @@ public struct SigV4Verifier: Sendable {
         public var region: String
         /// The service the credential scope must name.
         public var service: String
+        /// The `Host` values a signature may name: this service's own names.
+        public var acceptedHosts: SigV4AcceptedHosts
+        /// Whether a request path that is not in normal form (a `.` or `..` segment, also
+        /// percent-encoded, or an empty segment) is refused. AWS services normalise such paths
+        /// before checking the signature, so a signature for `/items/1` also covers
+        /// `/x/../items/1`; a server that routes on the raw path would then run a route the
+        /// signer never named. Defaults to `true` except for S3, whose keys are literal.
+        public var rejectsNonNormalizedPaths: Bool
+        /// Header names (lower case) that carry identity on to the handler — the identity chain,
+        /// the propagated user token. When sent, they must be among the signed headers, or the
+        /// request is refused: anyone on the path could otherwise add or change them.
+        /// Default ``defaultHeadersThatMustBeSigned``.
+        public var headersThatMustBeSigned: Set<String>
+        /// The methods whose signatures the replay cache accepts only once; `nil` for all.
+        /// Default: `POST`, `PUT`, `PATCH` and `DELETE` — requests that change state.
+        public var replayProtectedMethods: Set<HTTPRequest.Method>?
         /// S3 path rules (no normalisation, single encoding). Defaults to `service == "s3"`.
         public var s3Variant: Bool
         /// The largest accepted difference between `X-Amz-Date` and now, in seconds (900).
@@ -44,30 +65,45 @@ public struct SigV4Verifier: Sendable {
         /// Optional replay protection.
         public var replayCache: SigV4ReplayCache?
 
+        /// `x-auth-chain` and `x-forwarded-authorization`.
+        public static let defaultHeadersThatMustBeSigned: Set<String> = ["x-auth-chain", "x-forwarded-authorization"]
+
         /// Creates a configuration.
         ///
         /// - Parameters:
         ///   - region: The expected region.
         ///   - service: The expected service.
+        ///   - acceptedHosts: The `Host` values a signature may name (required: see ``SigV4AcceptedHosts``).
         ///   - s3Variant: S3 path rules; `nil` means "when `service` is `s3`".
         ///   - maxSkew: Allowed clock skew in seconds (default 900).
         ///   - allowUnsignedPayload: Accept `UNSIGNED-PAYLOAD` (default `false`).
         ///   - maxPresignExpiry: Largest `X-Amz-Expires` (default 604800).
         ///   - requireSignedSessionToken: Require a sent session token to be signed (default `true`).
         ///   - replayCache: Remember accepted signatures to refuse replays (default none).
+        ///   - replayProtectedMethods: Methods the replay cache applies to (default: non-idempotent ones).
+        ///   - rejectsNonNormalizedPaths: Refuse paths with dot or empty segments (default: unless S3).
+        ///   - headersThatMustBeSigned: Identity headers that must be signed when sent.
         public init(
             region: String,
             service: String,
+            acceptedHosts: SigV4AcceptedHosts,
             s3Variant: Bool? = nil,
             maxSkew: TimeInterval = 900,
             allowUnsignedPayload: Bool = false,
             maxPresignExpiry: Int = 604_800,
             requireSignedSessionToken: Bool = true,
-            replayCache: SigV4ReplayCache? = nil
+            replayCache: SigV4ReplayCache? = nil,
+            replayProtectedMethods: Set<HTTPRequest.Method>? = [.post, .put, .patch, .delete],
+            rejectsNonNormalizedPaths: Bool? = nil,
+            headersThatMustBeSigned: Set<String> = Configuration.defaultHeadersThatMustBeSigned
         ) {
             self.region = region
             self.service = service
+            self.acceptedHosts = acceptedHosts
             self.s3Variant = s3Variant ?? (service == "s3")
+            self.rejectsNonNormalizedPaths = rejectsNonNormalizedPaths ?? !(s3Variant ?? (service == "s3"))
+            self.headersThatMustBeSigned = Set(headersThatMustBeSigned.map { $0.lowercased() })
+            self.replayProtectedMethods = replayProtectedMethods
             self.maxSkew = maxSkew
             self.allowUnsignedPayload = allowUnsignedPayload
             self.maxPresignExpiry = maxPresignExpiry
@@ -108,7 +144,7 @@ public struct SigV4Verifier: Sendable {
     /// - Returns: Who signed the request.
     /// - Throws: ``SigV4Error``.
     public func verify(_ request: HTTPRequest, body: [UInt8]) async throws(SigV4Error) -> SigV4VerifiedRequest {
-        try await verify(request, bodyDigest: .body(body))
+        try await verify(request, bodyDigest: .body(body), localPort: nil)
     }
 
     /// Verifies a request whose body was hashed while it streamed in.
@@ -116,10 +152,12 @@ public struct SigV4Verifier: Sendable {
     /// - Parameters:
     ///   - request: The request as received.
     ///   - bodySHA256: The lower-case hex SHA-256 of the body as received.
+    ///   - localPort: The port the request arrived on (``RequestContext/localPort``), which a
+    ///     ``SigV4AcceptedHosts/listening(host:additionalNames:)`` rule compares with `Host`.
     /// - Returns: Who signed the request.
     /// - Throws: ``SigV4Error``.
-    public func verify(_ request: HTTPRequest, bodySHA256: String) async throws(SigV4Error) -> SigV4VerifiedRequest {
-        try await verify(request, bodyDigest: .hash(bodySHA256))
+    public func verify(_ request: HTTPRequest, bodySHA256: String, localPort: Int? = nil) async throws(SigV4Error) -> SigV4VerifiedRequest {
+        try await verify(request, bodyDigest: .hash(bodySHA256), localPort: localPort)
     }
 
     private enum BodyDigest {
@@ -134,7 +172,7 @@ public struct SigV4Verifier: Sendable {
         }
     }
 
-    private func verify(_ request: HTTPRequest, bodyDigest: BodyDigest) async throws(SigV4Error) -> SigV4VerifiedRequest {
+    private func verify(_ request: HTTPRequest, bodyDigest: BodyDigest, localPort: Int?) async throws(SigV4Error) -> SigV4VerifiedRequest {
         let (path, query) = SigV4Canonical.split(target: request.path ?? "/")
         let parameters = SigV4Canonical.parameters(ofQuery: query ?? "")
         let authorizations = request.headerFields[values: .authorization]
@@ -165,6 +203,14 @@ public struct SigV4Verifier: Sendable {
             throw .signatureDoesNotMatch("the credential scope names the wrong service")
         }
         try checkSignedHeaders(signed, request: request, isPresigned: isPresigned)
+        // The signed host is this service, and the verified path is the routed one.
+        let hosts = SigV4Canonical.headerValues(request, name: "host")
+        guard hosts.count == 1, configuration.acceptedHosts.accepts(hosts[0], localPort: localPort) else {
+            throw .signatureDoesNotMatch("the request is signed for another host")
+        }
+        if configuration.rejectsNonNormalizedPaths, !SigV4Canonical.isNormalized(path: path) {
+            throw .signatureDoesNotMatch("the request path is not in normal form (dot or empty segments)")
+        }
 
         let now = self.now()
         let acceptableUntil: Date
@@ -244,7 +290,9 @@ public struct SigV4Verifier: Sendable {
                 "the request signature we calculated does not match the signature you provided"
             )
         }
-        if let replayCache = configuration.replayCache {
+        if let replayCache = configuration.replayCache,
+            configuration.replayProtectedMethods?.contains(request.method) ?? true
+        {
             guard replayCache.insert(SigV4Canonical.hex(signed.signature), until: acceptableUntil, now: now) else {
                 throw .requestExpired("the request signature was already used")
             }
@@ -286,6 +334,11 @@ public struct SigV4Verifier: Sendable {
         }
         for name in names where SigV4Canonical.headerValues(request, name: name).isEmpty {
             throw .signatureDoesNotMatch("a signed header is missing from the request")
+        }
+        for name in configuration.headersThatMustBeSigned where !isSigned(name) {
+            if let fieldName = HTTPField.Name(name), request.headerFields[fieldName] != nil {
+                throw .signatureDoesNotMatch("the \(name) header must be signed")
+            }
         }
     }
 

@@ -67,7 +67,7 @@ struct ClientCredentialsExchange: Sendable {
         guard var request = HTTPRequest(method: .post, urlString: configuration.tokenEndpoint) else {
             return .failure(TokenProviderError(code: .invalidConfiguration, message: "the token endpoint is not an absolute http(s) URL"))
         }
-        if request.scheme == "http", !configuration.allowInsecureHTTP, !Self.isLoopback(authority: request.authority ?? "") {
+        if request.scheme == "http", !configuration.allowInsecureHTTP, !LoopbackHost.isLoopback(authority: request.authority ?? "") {
             return .failure(
                 TokenProviderError(
                     code: .invalidConfiguration,
@@ -122,10 +122,14 @@ struct ClientCredentialsExchange: Sendable {
             return .failure(TokenProviderError(code: .invalidResponse, message: "the token endpoint's response exceeds \(configuration.maxResponseBytes) bytes"))
         } catch let error as HTTPTransportError where error == .timeout {
             return .failure(TokenProviderError(code: .issuerUnavailable, message: "the token endpoint did not answer within \(configuration.requestTimeout)"))
+        } catch let error as HTTPTransportError where error.redirectStatus != nil {
+            // Never followed (the client credentials would go along); a misconfiguration, not
+            // an outage, so it is not retried.
+            return .failure(TokenProviderError(code: .invalidResponse, message: "the token endpoint \(error.reason)"))
         } catch {
-            // Transport errors can embed the URL but never the body or headers we sent; still,
-            // report only the error's type so no request detail leaks into messages.
-            return .failure(TokenProviderError(code: .issuerUnavailable, message: "the token endpoint could not be reached (\(type(of: error)))"))
+            // Transport errors of other libraries can embed addresses: report only what is safe.
+            return .failure(TokenProviderError(
+                code: .issuerUnavailable, message: "the token endpoint could not be reached (\(HTTPTransportError.safeDescription(of: error)))"))
         }
         return Self.interpret(response: response, body: responseBody, receivedAt: now(), policy: configuration.refresh)
     }
@@ -214,20 +218,6 @@ struct ClientCredentialsExchange: Sendable {
             }
         }
         return token.utf8.first != UInt8(ascii: "=")
-    }
-
-    /// Whether `authority` names the loopback interface (where plain HTTP does not leave the host).
-    static func isLoopback(authority: String) -> Bool {
-        let host: Substring
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            host = authority[authority.index(after: authority.startIndex)..<close]
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-        } else {
-            host = authority[...]
-        }
-        let lowered = host.lowercased()
-        return lowered == "localhost" || lowered == "::1" || lowered.hasPrefix("127.")
     }
 }
 

@@ -11,15 +11,20 @@ public struct AsyncHTTPTransport: HTTPTransport {
 
     /// Creates a transport.
     ///
-    /// - Parameter httpClient: The client to send with; the shared one by default.
-    public init(httpClient: HTTPClient = .shared) {
+    /// - Parameter httpClient: The client to send with; by default
+    ///   ``AsyncHTTPClient/HTTPClient/serviceAuthShared``, which follows no redirect.
+    public init(httpClient: HTTPClient = .serviceAuthShared) {
         self.httpClient = httpClient
     }
 
     /// Sends a request and reads at most `maxResponseBytes` of the response body.
     ///
+    /// A redirect answer (301, 302, 303, 307, 308) is never followed: it is an error, so
+    /// credentials cannot travel to wherever a server points.
+    ///
     /// - Throws: ``HTTPTransportError/invalidURL``, ``HTTPTransportError/timeout``,
-    ///   ``HTTPTransportError/responseTooLarge``, or AsyncHTTPClient's connection errors.
+    ///   ``HTTPTransportError/responseTooLarge``, ``HTTPTransportError/redirectRefused(status:)``,
+    ///   or ``HTTPTransportError/connectionFailed`` for AsyncHTTPClient's connection errors.
     public func send(
         _ request: HTTPRequest,
         body: [UInt8]?,
@@ -36,6 +41,9 @@ public struct AsyncHTTPTransport: HTTPTransport {
 
         do {
             let response = try await httpClient.execute(outgoing, timeout: timeout.timeAmount)
+            if HTTPTransportError.isRedirect(Int(response.status.code)) {
+                throw HTTPTransportError.redirectRefused(status: Int(response.status.code))
+            }
             var fields = HTTPFields()
             for header in response.headers {
                 if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
@@ -47,6 +55,14 @@ public struct AsyncHTTPTransport: HTTPTransport {
             throw HTTPTransportError.responseTooLarge
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw HTTPTransportError.timeout
+        } catch let error as HTTPTransportError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // AsyncHTTPClient's and NIO's connection errors name the address they failed on;
+            // that text must not reach a response body, so only the kind is kept.
+            throw HTTPTransportError.connectionFailed
         }
     }
 }

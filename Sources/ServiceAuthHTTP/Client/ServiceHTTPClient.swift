@@ -11,8 +11,9 @@ import NIOHTTP1
 /// token, a SigV4 signature. Code handling an inbound request simply calls ``send(_:body:)``;
 /// middleware find the inbound identities in `AuthContext.current`.
 ///
-/// Clients share AsyncHTTPClient's connection pool (`HTTPClient.shared` by default), so create
-/// as many as there are distinct middleware chains.
+/// Clients share one connection pool (``AsyncHTTPClient/HTTPClient/serviceAuthShared`` by
+/// default, which follows no redirect), so create as many as there are distinct middleware
+/// chains. A redirect answer is an error: the request's credentials never follow it.
 public struct ServiceHTTPClient: Sendable {
     /// Limits applied to every request.
     public struct Configuration: Sendable {
@@ -42,11 +43,12 @@ public struct ServiceHTTPClient: Sendable {
     /// - Parameters:
     ///   - configuration: Limits.
     ///   - middleware: Client middleware; the first runs first, the transport last.
-    ///   - httpClient: The AsyncHTTPClient to send with.
+    ///   - httpClient: The AsyncHTTPClient to send with; configure your own with
+    ///     `redirectConfiguration: .disallow`.
     public init(
         configuration: Configuration = Configuration(),
         middleware: [any ClientMiddleware] = [],
-        httpClient: HTTPClient = .shared
+        httpClient: HTTPClient = .serviceAuthShared
     ) {
         self.configuration = configuration
         self.chain = ClientMiddlewareChain(middleware)

@@ -254,7 +254,7 @@ public struct HTTPServer: Service {
 
     /// Runs the middleware chain and the router, turning thrown errors into responses.
     private func respond(to request: HTTPRequest, body: MessageBody, remoteAddress: String?) async -> (HTTPResponse, MessageBody) {
-        var context = RequestContext(remoteAddress: remoteAddress, logger: logger)
+        var context = RequestContext(remoteAddress: remoteAddress, localPort: listening.port, logger: logger)
         let match = router.match(method: request.method, path: request.path ?? "/")
         if case .found(let pattern, let parameters, _) = match {
             context.routePattern = pattern
@@ -279,7 +279,8 @@ public struct HTTPServer: Service {
             return Self.tooLarge(error.limit)
         } catch {
             // Never echo internal errors: they may carry details an attacker should not see.
-            logger.error("handler failed", metadata: ["error": "\(type(of: error))", "path": "\(request.path ?? "")"])
+            // The path without its query: presigned URLs carry credentials there.
+            logger.error("handler failed", metadata: ["error": "\(type(of: error))", "path": "\(RequestPath.withoutQuery(request.path ?? "/"))"])
             return Responses.error("internal_error", message: "internal server error", status: .internalServerError)
         }
     }

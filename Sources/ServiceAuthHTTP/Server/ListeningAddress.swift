@@ -10,13 +10,23 @@ final class ListeningAddress: Sendable {
     }
 
     private let state = Mutex(State.waiting([]))
+    /// The bound port for synchronous readers on the request path (`-1` until bound).
+    private let boundPort = Atomic<Int>(-1)
+
+    /// The bound port, once bound.
+    var port: Int? {
+        let port = boundPort.load(ordering: .relaxed)
+        return port >= 0 ? port : nil
+    }
 
     /// Records the outcome and wakes every waiter; later calls are ignored.
     func resolve(_ result: Result<Int, any Error>) {
         let waiters = state.withLock { state -> [CheckedContinuation<Int, any Error>] in
             guard case .waiting(let waiters) = state else { return [] }
             switch result {
-            case .success(let port): state = .bound(port)
+            case .success(let port):
+                state = .bound(port)
+                boundPort.store(port, ordering: .relaxed)
             case .failure(let error): state = .failed(error)
             }
             return waiters

@@ -9,8 +9,11 @@ struct SigV4STSAuthenticator: STSCallerAuthenticating {
     private let verifier: SigV4Verifier
 
     init(configuration: IdPConfiguration, sealer: SessionTokenSealer, now: @escaping @Sendable () -> Date) {
+        // Any host: the local issuer answers under whatever name a developer reaches it by, and
+        // the credential scope's service `sts` is its alone, so a signature made for it cannot
+        // be replayed against a service (whose scope names another service).
         verifier = SigV4Verifier(
-            configuration: SigV4Verifier.Configuration(region: configuration.region, service: "sts"),
+            configuration: SigV4Verifier.Configuration(region: configuration.region, service: "sts", acceptedHosts: .anyHost),
             credentialStore: IdPCredentialStore(configuration: configuration, sealer: sealer),
             now: now
         )
