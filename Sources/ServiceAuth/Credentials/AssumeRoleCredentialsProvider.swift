@@ -197,7 +197,7 @@ enum STSQuery {
             (response, responseBody) = try await transport.send(
                 signed,
                 body: body,
-                timeout: timeout,
+                enforcingDeadline: timeout,
                 maxResponseBytes: maxResponseBytes
             )
         } catch {

@@ -145,7 +145,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
             (response, body) = try await transport.send(
                 request,
                 body: nil,
-                timeout: configuration.timeout,
+                enforcingDeadline: configuration.timeout,
                 maxResponseBytes: configuration.maxResponseBytes
             )
         } catch {

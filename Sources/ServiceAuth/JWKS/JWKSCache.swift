@@ -355,17 +355,9 @@ public final class JWKSCache: Sendable {
         let timeout = configuration.fetchTimeout
         let limit = configuration.maxResponseBytes
         do {
-            // The deadline is enforced here too, so a transport that ignores it cannot stall
-            // verification beyond the contract's 5 s.
-            let (response, body) = try await withThrowingTaskGroup(of: (HTTPResponse, [UInt8]).self) { group in
-                group.addTask { try await transport.send(request, body: nil, timeout: timeout, maxResponseBytes: limit) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    throw HTTPTransportError.timeout
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
-            }
+            // Enforced here too, so a transport that ignores it cannot stall verification
+            // beyond the contract's 5 s.
+            let (response, body) = try await transport.send(request, body: nil, enforcingDeadline: timeout, maxResponseBytes: limit)
             guard response.status == .ok else {
                 throw JWTError(.jwksUnavailable, "the JWKS endpoint answered \(response.status.code)")
             }

@@ -115,9 +115,10 @@ struct ClientCredentialsExchange: Sendable {
         let response: HTTPResponse
         let responseBody: [UInt8]
         do {
-            (response, responseBody) = try await sendWithDeadline(request, body: body)
-        } catch is TokenRequestTimedOut {
-            return .failure(TokenProviderError(code: .issuerUnavailable, message: "the token endpoint did not answer within \(configuration.requestTimeout)"))
+            // The deadline is enforced even for a transport that ignores it, so a hanging
+            // endpoint cannot hold the fetch (and every caller waiting for it) longer.
+            (response, responseBody) = try await transport.send(
+                request, body: body, enforcingDeadline: configuration.requestTimeout, maxResponseBytes: configuration.maxResponseBytes)
         } catch let error as HTTPTransportError where error == .responseTooLarge {
             return .failure(TokenProviderError(code: .invalidResponse, message: "the token endpoint's response exceeds \(configuration.maxResponseBytes) bytes"))
         } catch let error as HTTPTransportError where error == .timeout {
@@ -132,24 +133,6 @@ struct ClientCredentialsExchange: Sendable {
                 code: .issuerUnavailable, message: "the token endpoint could not be reached (\(HTTPTransportError.safeDescription(of: error)))"))
         }
         return Self.interpret(response: response, body: responseBody, receivedAt: now(), policy: configuration.refresh)
-    }
-
-    /// Races the transport against the deadline, so that a transport that hangs cannot hold
-    /// the fetch (and every caller waiting for it) longer than ``Configuration/requestTimeout``.
-    private func sendWithDeadline(_ request: HTTPRequest, body: [UInt8]) async throws -> (HTTPResponse, [UInt8]) {
-        let transport = self.transport
-        let timeout = configuration.requestTimeout
-        let maxBytes = configuration.maxResponseBytes
-        return try await withThrowingTaskGroup(of: (HTTPResponse, [UInt8]).self) { group in
-            group.addTask { try await transport.send(request, body: body, timeout: timeout, maxResponseBytes: maxBytes) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw TokenRequestTimedOut()
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw TokenRequestTimedOut() }
-            return first
-        }
     }
 
     /// Turns the token endpoint's answer into a token or a typed error.
@@ -220,9 +203,6 @@ struct ClientCredentialsExchange: Sendable {
         return token.utf8.first != UInt8(ascii: "=")
     }
 }
-
-/// The deadline of a token request passed.
-private struct TokenRequestTimedOut: Error {}
 
 /// The successful token response of RFC 6749 §5.1.
 private struct TokenResponseBody: Decodable {
