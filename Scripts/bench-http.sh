@@ -153,7 +153,7 @@ PY
 }
 
 # --- services ----------------------------------------------------------------------------
-start idp "$BIN/serviceauth" idp --port 0
+start idp "$BIN/serviceauth" idp --port 0 --session-key-file "$OUT/idp-session.key"
 IDP=$URL
 POOL=us-east-1_LOCAL
 ISSUER="$IDP/$POOL"
@@ -172,7 +172,7 @@ start_chain() {
   local flags=()
   if [ -n "$extra" ]; then flags=("$extra"); fi
   start "inventory$suffix" "$BIN/inventory" --port 0 --region us-east-1 --service execute-api \
-    --credentials "$CREDENTIALS" --trust-issuer-sts "$IDP" \
+    --credentials "$CREDENTIALS" --trust-issuer-sts "$OUT/idp-session.key" \
     --issuer "$ISSUER" --jwks-uri "$JWKS" --client-id web "${flags[@]}"
   INVENTORY=$URL
   start "orders$suffix" "$BIN/orders" --port 0 --issuer "$ISSUER" --jwks-uri "$JWKS" --client-id gateway \

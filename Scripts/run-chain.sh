@@ -42,11 +42,13 @@ start() {
   echo "$name did not start" >&2; return 1
 }
 
-start idp "$BIN_DIR/serviceauth" idp --port 0
+# The issuer writes its session-token key (mode 0600) before it listens; inventory reads it
+# from that file to accept the temporary credentials orders gets from AssumeRole.
+start idp "$BIN_DIR/serviceauth" idp --port 0 --session-key-file "$workdir/sts-session.key"
 idp="$url"; issuer="$idp/us-east-1_LOCAL"
 
 start inventory "$BIN_DIR/inventory" --port 0 --issuer "$issuer" --client-id web \
-  --trust-issuer-sts "$idp" --allowed-principal arn:aws:iam::123456789012:role/orders
+  --trust-issuer-sts "$workdir/sts-session.key" --allowed-principal arn:aws:iam::123456789012:role/orders
 inventory="$url"
 
 start orders "$BIN_DIR/orders" --port 0 --issuer "$issuer" --client-id gateway --user-client-id web \

@@ -56,8 +56,9 @@ public struct DemoChain: Sendable {
             var inventoryOptions = try SampleOptions.parse([])
             inventoryOptions.issuer = issuer
             inventoryOptions.clientId = ["web"]
-            inventoryOptions.trustIssuerSts = issuerURL
-            let inventory = try await InventoryService.make(inventoryOptions)
+            // The issuer's sealing key is handed over in-process: it never travels over HTTP.
+            let inventory = try await InventoryService.make(
+                inventoryOptions, issuerSessions: IssuerSessionCredentialStore(sealer: localIssuer.sessionTokenSealer))
             let inventoryURL = try await start(inventory, in: &group)
 
             // 3. orders: gateway's service token with orders/invoke, user token verified again,

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import ServiceAuth
+public import ServiceAuth
 import ServiceAuthHTTP
 
 /// **inventory**: the innermost service. It accepts only SigV4-signed requests whose principal
@@ -12,8 +12,12 @@ public enum InventoryService {
 
     /// Builds the service from its flags.
     ///
-    /// - Throws: A message naming the bad flag (credentials file unreadable, …).
-    public static func make(_ options: SampleOptions) async throws -> SampleService {
+    /// - Parameters:
+    ///   - options: The flags.
+    ///   - issuerSessions: The local issuer's sessions, handed over in-process (the demo);
+    ///     otherwise `--trust-issuer-sts KEYFILE` loads them from the issuer's key file.
+    /// - Throws: A message naming the bad flag (credentials or key file unreadable, …).
+    public static func make(_ options: SampleOptions, issuerSessions: IssuerSessionCredentialStore? = nil) async throws -> SampleService {
         if options.noAuth {
             // The benchmark baseline: the same routes, no verification.
             return SampleService(name: "inventory", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
@@ -27,10 +31,13 @@ public enum InventoryService {
         if let path = options.credentials {
             stores.append(try SampleFlagError.wrap("--credentials") { try JSONFileCredentialStore(contentsOfFile: path) })
         }
-        // The issuer's session key is loaded when the service gets ready (the issuer may start
-        // later); until then temporary credentials are refused.
-        let issuerSessions = LateBoundCredentialStore()
-        if options.trustIssuerSts != nil { stores.append(issuerSessions) }
+        // Security decision: the issuer's sealing key comes from its owner-only key file (or
+        // in-process), never over the network; a key file others can read is refused.
+        if let issuerSessions {
+            stores.append(issuerSessions)
+        } else if let keyFile = options.trustIssuerSts {
+            stores.append(try SampleFlagError.wrap("--trust-issuer-sts") { try IssuerSessionCredentialStore(keyFile: keyFile) })
+        }
         // Signatures must name this service (its address or --host-name), and a signed write
         // (POST /items/{id}/reserve) is accepted once: a captured request cannot reserve twice.
         let verifier = SigV4Verifier(
@@ -72,14 +79,7 @@ public enum InventoryService {
             middleware: middleware,
             metrics: ServiceMetrics(),
             companions: verifiers.map { [$0.refresher] } ?? [],
-            prepare: {
-                if let trust = options.trustIssuerSts, !issuerSessions.isBound {
-                    issuerSessions.bind(try await SampleFlagError.wrapAsync("--trust-issuer-sts") {
-                        try await IssuerSessionCredentialStore.load(from: trust, transport: transport)
-                    })
-                }
-                try await verifiers?.hydrate()
-            }
+            prepare: { try await verifiers?.hydrate() }
         )
     }
 

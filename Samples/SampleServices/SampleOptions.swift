@@ -42,7 +42,9 @@ public struct SampleOptions: ParsableArguments, Sendable {
     @Option(help: "Principal ARN allowed to call (an IAM role also admits its assumed-role sessions); repeatable.")
     public var allowedPrincipal: [String] = []
 
-    @Option(help: "Accept the local issuer's temporary credentials: its base URL, or a file holding its session key.")
+    @Option(help: ArgumentHelp(
+        "Accept the local issuer's temporary credentials: the owner-only (mode 0600) key file `serviceauth idp --session-key-file` writes.",
+        valueName: "keyfile"))
     public var trustIssuerSts: String?
 
     @Option(name: .customLong("host-name"), help: "A Host value SigV4 signatures may name; repeatable (always accepted: the listening address and localhost, with or without the port).")

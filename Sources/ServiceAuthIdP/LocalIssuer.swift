@@ -18,19 +18,22 @@ import Synchronization
 /// - `POST /` (or `GET /?…` for presigned URLs) STS query API, SigV4-signed:
 ///   `AssumeRole`, `GetCallerIdentity`;
 /// - `GET /healthz`, `GET /metrics` (Prometheus text, this issuer's own registry);
-/// - local-only administration: `POST /local/rotate-keys` and `GET /local/sts-session-key`.
+/// - administration, only with ``Options/adminToken`` and then only for a caller presenting
+///   it as `Authorization: Bearer TOKEN`: `POST /local/rotate-keys` and
+///   `GET /local/sts-session-key`. Without a token the `/local/*` routes do not exist (404):
+///   no unauthenticated route serves key material or changes state.
 ///
 /// ## Trust model of temporary credentials
 /// `AssumeRole` returns an `ASIA…` access key id, a random secret and a session token that is
 /// those credentials sealed with AES-256-GCM by ``sessionTokenSealer`` (see
-/// `SessionTokenSealer`). Any service given the sealing key (``exportedSessionKey``, served at
-/// `GET /local/sts-session-key` and optionally written to a file by `serviceauth idp
-/// --session-key-file`) verifies SigV4 requests signed with such credentials *offline*: it
-/// opens the token, checks the access key id matches and the expiry has not passed, and checks
-/// the signature with the sealed secret. The issuer keeps no session table, so restarts with a
-/// new key invalidate all sessions at once. Whoever holds the key can mint credentials for any
-/// role: the endpoint exists because this is a local development issuer, and must never be
-/// exposed beyond a developer's machine or a test network.
+/// `SessionTokenSealer`), together with their issue time and expiry. Any service given the
+/// sealing key (``exportedSessionKey``, written to an owner-only file by
+/// ``writeSessionKey(toFile:)`` — `serviceauth idp --session-key-file` — or handed over
+/// in-process) verifies SigV4 requests signed with such credentials *offline*: it opens the
+/// token, checks the access key id matches, that the session's lifetime is one STS could have
+/// granted and the expiry has not passed, and checks the signature with the sealed secret. The
+/// issuer keeps no session table, so restarts with a new key invalidate all sessions at once.
+/// Whoever holds the key can mint credentials for any role: keep it as secret as a signing key.
 ///
 /// Run it in-process with any HTTP server through ``router()`` or ``respond(to:body:)``, or as a
 /// service with ``LocalIssuerService``.
@@ -44,24 +47,37 @@ public final class LocalIssuer: Sendable {
         public var issuerBase: String?
         /// The largest request body accepted (default 64 KiB); larger gets each API's error.
         public var maxBodyBytes: Int
-        /// Serve `POST /local/rotate-keys` and `GET /local/sts-session-key` (default `true`).
-        public var adminEndpoints: Bool
+        /// The bearer token of the administrative routes (`POST /local/rotate-keys`,
+        /// `GET /local/sts-session-key`). `nil` (the default): those routes do not exist. Compared
+        /// in constant time, never logged; at least ``minimumAdminTokenLength`` characters.
+        public var adminToken: String?
         /// The clock (injected in tests).
         public var now: @Sendable () -> Date
         /// The logger; label `serviceauth.idp`.
         public var logger: Logger
 
+        /// The shortest admin token accepted: a guessable token would turn the routes it guards
+        /// into open ones.
+        public static let minimumAdminTokenLength = 16
+
         /// Creates options.
+        ///
+        /// - Parameters:
+        ///   - issuerBase: The base URL, if known.
+        ///   - maxBodyBytes: The largest request body accepted.
+        ///   - adminToken: The administrative routes' bearer token; `nil` disables them.
+        ///   - now: The clock.
+        ///   - logger: The logger.
         public init(
             issuerBase: String? = nil,
             maxBodyBytes: Int = 64 * 1024,
-            adminEndpoints: Bool = true,
+            adminToken: String? = nil,
             now: @escaping @Sendable () -> Date = { Date() },
             logger: Logger = Logger(label: "serviceauth.idp")
         ) {
             self.issuerBase = issuerBase
             self.maxBodyBytes = maxBodyBytes
-            self.adminEndpoints = adminEndpoints
+            self.adminToken = adminToken
             self.now = now
             self.logger = logger
         }
@@ -94,13 +110,15 @@ public final class LocalIssuer: Sendable {
     ///   - configuration: The pool, clients, users, IAM users and roles; validated here.
     ///   - sessionTokenSealer: The sealing key for temporary credentials (default: random).
     ///   - options: Base URL, limits, clock and logger.
-    /// - Throws: ``IdPConfigurationError`` for an invalid configuration, or a key-generation error.
+    /// - Throws: ``IdPConfigurationError`` for an invalid configuration or admin token (key
+    ///   `adminToken`), or a key-generation error.
     public init(
         configuration: IdPConfiguration = .demo,
         sessionTokenSealer: SessionTokenSealer = .random(),
         options: Options = Options()
     ) throws {
         try configuration.validate()
+        if let token = options.adminToken { try Self.validateAdminToken(token) }
         self.configuration = configuration
         self.sessionTokenSealer = sessionTokenSealer
         self.options = options
@@ -150,6 +168,10 @@ public final class LocalIssuer: Sendable {
     /// until every token it could have signed has expired (the longest token lifetime of any
     /// client, plus five minutes for verifiers' clock skew).
     ///
+    /// At most three retired keys stay published (`SigningKeyRing.maxRetiredKeys`), so the
+    /// JWKS never outgrows verifiers' limits; a fourth rotation within a token lifetime drops
+    /// the oldest retired key, and tokens it signed stop verifying before their `exp`.
+    ///
     /// - Returns: The new key's `kid`.
     /// - Throws: A key-generation error.
     @discardableResult
@@ -157,9 +179,12 @@ public final class LocalIssuer: Sendable {
         let next = try SigningKeyRing.generateKey()
         let longest = configuration.clients.map(\.effectiveAccessTokenLifetime).max() ?? 3600
         let until = options.now().addingTimeInterval(TimeInterval(longest + 300))
-        state.withLock { $0.keys.rotate(to: next, retireOldUntil: until) }
+        let dropped = state.withLock { $0.keys.rotate(to: next, retireOldUntil: until) }
         metrics.keyRotation()
         options.logger.info("rotated signing key", metadata: ["kid": "\(next.keyID)"])
+        if dropped > 0 {
+            options.logger.warning("dropped the oldest retired signing key before its tokens expired", metadata: ["dropped": "\(dropped)"])
+        }
         return next.keyID
     }
 

@@ -13,7 +13,9 @@ struct IdPCommand: AsyncParsableCommand {
         discussion: """
             Without --config, runs the built-in demo configuration (users alice, bob and carol; \
             clients gateway, orders-service and web; IAM users orders-service and reports-service). \
-            Prints "listening on http://HOST:PORT" when ready; SIGTERM or SIGINT stop it gracefully.
+            Prints "listening on http://HOST:PORT" when ready; SIGTERM or SIGINT stop it gracefully. \
+            No route serves key material or changes state without authentication: the /local/* \
+            routes exist only with --admin-token (or --admin-token-file).
             """
     )
 
@@ -33,9 +35,27 @@ struct IdPCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("session-key-file"),
-        help: "Write the STS session-token key (base64) to this file once listening, for services started with --trust-issuer-sts FILE."
+        help: ArgumentHelp(
+            "Write the STS session-token key (base64, mode 0600) to this file before listening, for services started with --trust-issuer-sts FILE.",
+            valueName: "file"
+        )
     )
     var sessionKeyFile: String?
+
+    @Option(
+        name: .customLong("admin-token"),
+        help: ArgumentHelp(
+            "Enable the administrative routes (POST /local/rotate-keys, GET /local/sts-session-key) for callers sending Authorization: Bearer TOKEN (at least 16 characters). Without it (or --admin-token-file) they do not exist.",
+            valueName: "token"
+        )
+    )
+    var adminToken: String?
+
+    @Option(
+        name: .customLong("admin-token-file"),
+        help: ArgumentHelp("Read the admin token from this file (first line), so it does not appear in the process list.", valueName: "file")
+    )
+    var adminTokenFile: String?
 
     func run() async throws {
         let logger = Logger(label: "serviceauth.idp", factory: { StreamLogHandler.standardError(label: $0) })
@@ -54,20 +74,26 @@ struct IdPCommand: AsyncParsableCommand {
             Self.fail("--issuer-base: must be an http(s) URL")
         }
 
-        let issuer = try LocalIssuer(
-            configuration: configuration,
-            options: LocalIssuer.Options(issuerBase: issuerBase, logger: logger)
-        )
-        let keyFile = sessionKeyFile
-        let service = LocalIssuerService(issuer: issuer, host: host, port: port, logger: logger) { url in
-            if let keyFile {
-                // Written before announcing readiness, so a script that waits for the line can
-                // read the key right away. Owner-only permissions: the key mints credentials.
-                let written = FileManager.default.createFile(
-                    atPath: keyFile, contents: Data((issuer.exportedSessionKey + "\n").utf8), attributes: [.posixPermissions: 0o600]
-                )
-                if !written { logger.error("could not write --session-key-file", metadata: ["path": "\(keyFile)"]) }
+        let token = Self.resolveAdminToken(flag: adminToken, file: adminTokenFile)
+        let issuer: LocalIssuer
+        do {
+            issuer = try LocalIssuer(
+                configuration: configuration,
+                options: LocalIssuer.Options(issuerBase: issuerBase, adminToken: token, logger: logger)
+            )
+        } catch let error as IdPConfigurationError where error.key == "adminToken" {
+            Self.fail("\(adminTokenFile == nil ? "--admin-token" : "--admin-token-file"): \(error.message)")
+        }
+        if let sessionKeyFile {
+            // Written before the server starts, so a script that waits for the readiness line
+            // can read the key right away; a key that cannot be written is a start-up failure.
+            do {
+                try issuer.writeSessionKey(toFile: sessionKeyFile)
+            } catch {
+                Self.fail("--session-key-file: \(error)")
             }
+        }
+        let service = LocalIssuerService(issuer: issuer, host: host, port: port, logger: logger) { url in
             // Unbuffered, so a parent process sees the line at once.
             FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))
         }
@@ -79,6 +105,21 @@ struct IdPCommand: AsyncParsableCommand {
             )
         )
         try await group.run()
+    }
+
+    /// The admin token from `--admin-token` or `--admin-token-file` (one of them), or `nil`.
+    static func resolveAdminToken(flag: String?, file: String?) -> String? {
+        switch (flag, file) {
+        case (nil, nil): return nil
+        case (let token?, nil): return token
+        case (nil, let path?):
+            guard let data = FileManager.default.contents(atPath: path), data.count <= 4096 else {
+                fail("--admin-token-file: cannot read \(path)")
+            }
+            let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            return line.trimmingCharacters(in: .whitespaces)
+        case (_?, _?): fail("--admin-token and --admin-token-file: give one of them")
+        }
     }
 
     /// Prints a usage or configuration error naming the bad flag/key and exits 2 (CONTRACT.md).

@@ -289,7 +289,10 @@ def scenario_awscli(base):
 def scenario_rotation(base):
     before = json.loads(client_credentials(base, "gateway", "gateway-secret")[2])["access_token"]
     old_kid = json.loads(base64.urlsafe_b64decode(before.split(".")[0] + "=="))["kid"]
-    status, _, body = http("POST", f"{base}/local/rotate-keys", data=b"")
+    status, _, _ = http("POST", f"{base}/local/rotate-keys", data=b"")
+    check(status == 401, "rotation without the admin token is refused")
+    admin = {"Authorization": "Bearer " + os.environ["IDP_ADMIN_TOKEN"]}
+    status, _, body = http("POST", f"{base}/local/rotate-keys", data=b"", headers=admin)
     new_kid = json.loads(body)["kid"]
     check(status == 200 and new_kid != old_kid, "rotation returns a new kid")
     kids = [key["kid"] for key in jwks(base)["keys"]]

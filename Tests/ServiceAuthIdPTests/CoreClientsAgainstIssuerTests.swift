@@ -28,8 +28,14 @@ import Testing
             #expect(credentials.accessKeyId.hasPrefix("ASIA"))
             #expect(credentials.sessionToken?.hasPrefix("SAT1.") == true)
 
-            // A downstream service started with `--trust-issuer-sts URL`.
-            let store = try await IssuerSessionCredentialStore.load(from: baseURL, transport: transport)
+            // A downstream service started with `--trust-issuer-sts KEYFILE`, the file written
+            // by `serviceauth idp --session-key-file`.
+            let keyFile = FileManager.default.temporaryDirectory.appendingPathComponent("sts-\(UUID().uuidString).key").path
+            try issuer.writeSessionKey(toFile: keyFile)
+            defer { try? FileManager.default.removeItem(atPath: keyFile) }
+            let mode = try FileManager.default.attributesOfItem(atPath: keyFile)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let store = try IssuerSessionCredentialStore(keyFile: keyFile)
             let verifier = SigV4Verifier(configuration: .init(region: "us-east-1", service: "execute-api", acceptedHosts: .anyHost), credentialStore: store)
             let request = HTTPRequest(method: .get, scheme: "http", authority: "inventory.test", path: "/items/42")
             let signed = SigV4Signer(region: "us-east-1", service: "execute-api").sign(request, credentials: credentials)

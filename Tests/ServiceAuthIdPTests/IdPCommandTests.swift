@@ -44,6 +44,59 @@ import Testing
         #expect(result.output.contains(flag))
     }
 
+    @Test(arguments: [
+        (["--admin-token", ""], "--admin-token"),
+        (["--admin-token", "short"], "--admin-token"),
+        (["--session-key-file", "/nonexistent/directory/sts.key"], "--session-key-file"),
+    ])
+    func unsafeAdminSettingsExitTwoNamingTheFlag(arguments: [String], flag: String) async throws {
+        let result = try await runProcess([try executable.path, "idp", "--port", "0"] + arguments, timeout: .seconds(30))
+        #expect(result.status == 2, "\(result.output)")
+        #expect(result.output.contains(flag))
+    }
+
+    /// With `--admin-token`, `/local/*` answers only a caller presenting it; the token never
+    /// appears in the issuer's output.
+    @Test func adminRoutesNeedTheAdminToken() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("idp-admin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outputURL = directory.appendingPathComponent("output")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputURL)
+        defer { try? output.close() }
+        let token = "admin-\(UUID().uuidString)"
+
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = ["idp", "--port", "0", "--admin-token", token]
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let pid = process.processIdentifier
+        defer { if process.isRunning { kill(pid, SIGKILL) } }
+
+        var line: String?
+        for _ in 0..<600 where line == nil {
+            let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+            line = text.split(separator: "\n").first { $0.hasPrefix("listening on http://127.0.0.1:") }.map(String.init)
+            if line == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let baseURL = String(try #require(line, "no readiness line").dropFirst("listening on ".count))
+
+        func status(_ arguments: [String]) async throws -> String {
+            try await runProcess(["/usr/bin/env", "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}"] + arguments).output
+        }
+        #expect(try await status(["-X", "POST", "\(baseURL)/local/rotate-keys"]) == "401")
+        #expect(try await status(["-X", "POST", "-H", "Authorization: Bearer wrong-\(token)", "\(baseURL)/local/rotate-keys"]) == "401")
+        #expect(try await status(["\(baseURL)/local/sts-session-key"]) == "401")
+        #expect(try await status(["-X", "POST", "-H", "Authorization: Bearer \(token)", "\(baseURL)/local/rotate-keys"]) == "200")
+
+        kill(pid, SIGTERM)
+        process.waitUntilExit()
+        #expect(!((try? String(contentsOf: outputURL, encoding: .utf8)) ?? "").contains(token))
+    }
+
     @Test func servesUntilSIGTERMThenExitsZero() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("idp-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

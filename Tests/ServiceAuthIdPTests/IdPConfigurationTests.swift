@@ -110,3 +110,13 @@ import Testing
         }
     }
 }
+
+@Suite struct BuiltInScopeTests {
+    /// Cognito's built-in scopes need no resource server (as in Cognito).
+    @Test(arguments: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"])
+    func builtInScopeIsAllowedWithoutAResourceServer(scope: String) throws {
+        var configuration = IdPConfiguration.demo
+        configuration.clients[0].allowedScopes.append(scope)
+        try configuration.validate()
+    }
+}

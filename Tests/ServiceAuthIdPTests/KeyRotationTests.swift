@@ -1,16 +1,17 @@
 import Foundation
+import ServiceAuth
 import Testing
 @testable import ServiceAuthIdP
 
 @Suite struct KeyRotationTests {
     @Test func oldKeyStaysPublishedUntilItsTokensExpire() async throws {
         let clock = TestClock()
-        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test", now: clock.closure))
+        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test", adminToken: AdminRoutesTests.token, now: clock.closure))
         let oldKid = issuer.activeKeyID
         let (_, before) = try await send(issuer, .post, "/oauth2/token", headers: formHeaders(basic: ("gateway", "gateway-secret")), body: "grant_type=client_credentials")
         #expect(jwtParts(jsonObject(before)["access_token"] as? String ?? "").header["kid"] as? String == oldKid)
 
-        let (response, body) = try await send(issuer, .post, "/local/rotate-keys")
+        let (response, body) = try await send(issuer, .post, "/local/rotate-keys", headers: AdminRoutesTests.authorization())
         #expect(response.status == .ok)
         let newKid = try #require(jsonObject(body)["kid"] as? String)
         #expect(newKid != oldKid && newKid == issuer.activeKeyID)
@@ -40,5 +41,34 @@ import Testing
         #expect(keys.first?["alg"] as? String == "RS256")
         #expect(keys.first?["use"] as? String == "sig")
         #expect(keys.first?["d"] == nil && keys.first?["p"] == nil)
+    }
+}
+
+/// The published JWKS stays bounded however often the key is rotated: a verifier's JWKS size
+/// and key-count limits can never be exceeded (that would make every verifier answer
+/// `jwks_unavailable`).
+@Suite struct KeyRotationBoundTests {
+    @Test func repeatedRotationsKeepTheJWKSBounded() async throws {
+        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"))
+        var kids: [String] = [issuer.activeKeyID]
+        for _ in 0..<12 { kids.append(try issuer.rotateKeys()) }
+        let (_, body) = try await send(issuer, .get, "/us-east-1_LOCAL/.well-known/jwks.json")
+        let published = (jsonObject(body)["keys"] as? [[String: Any]] ?? []).compactMap { $0["kid"] as? String }
+        #expect(published.count <= 4)
+        // Newest first: the active key, then the most recently retired ones.
+        #expect(published == Array(kids.reversed().prefix(published.count)))
+    }
+
+    @Test func fiveHundredRotationsStayWellUnderTheVerifiersLimits() throws {
+        let signers = try (0..<3).map { _ in try SigningKeyRing.generateKey() }
+        var ring = SigningKeyRing(active: signers[0])
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        for index in 1...500 { ring.rotate(to: signers[index % signers.count], retireOldUntil: now.addingTimeInterval(3900)) }
+        let published = ring.publishedKeys(now: now)
+        #expect(published.count <= 4)
+        let document = try JSONSerialization.data(withJSONObject: ["keys": published.map(\.publicJWK)])
+        let limits = JWKSCache.Configuration(source: .jwksURI("http://idp.test/jwks.json"))
+        #expect(document.count * 8 < limits.maxResponseBytes)
+        #expect(published.count * 8 < limits.maxKeys)
     }
 }

@@ -107,3 +107,24 @@ import Testing
         #expect(!text.contains(#"client="gateway"} 1"#))
     }
 }
+
+/// Cognito's built-in scopes may be allowed without a resource server, but `client_credentials`
+/// never grants them (they describe a user; a client acting for itself has none).
+@Suite struct BuiltInScopeGrantTests {
+    @Test func clientCredentialsGrantsOnlyCustomScopes() async throws {
+        var configuration = IdPConfiguration.demo
+        let index = try #require(configuration.clients.firstIndex { $0.clientId == "gateway" })
+        configuration.clients[index].allowedScopes += ["openid", "email"]
+        let issuer = try LocalIssuer(configuration: configuration, options: .init(issuerBase: "http://idp.test"))
+        let headers = formHeaders(basic: ("gateway", "gateway-secret"))
+
+        let (response, body) = try await send(issuer, .post, "/oauth2/token", headers: headers, body: "grant_type=client_credentials")
+        #expect(response.status == .ok)
+        let scopes = (jwtParts(jsonObject(body)["access_token"] as? String ?? "").payload["scope"] as? String ?? "").split(separator: " ")
+        #expect(!scopes.isEmpty && !scopes.contains("openid") && !scopes.contains("email"))
+
+        let (refused, refusedBody) = try await send(issuer, .post, "/oauth2/token", headers: headers, body: "grant_type=client_credentials&scope=openid")
+        #expect(refused.status == .badRequest)
+        #expect(jsonObject(refusedBody)["error"] as? String == "invalid_scope")
+    }
+}

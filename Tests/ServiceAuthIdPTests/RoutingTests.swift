@@ -45,22 +45,12 @@ import Testing
         (.post, "/us-east-1_LOCAL/.well-known/jwks.json", 405),
         (.get, "/oauth2/token", 405),
         (.delete, "/", 405),
-        (.get, "/local/sts-session-key", 200),
-        (.get, "/local/rotate-keys", 405),
+        (.get, "/local/sts-session-key", 404),
+        (.post, "/local/rotate-keys", 404),
     ])
     func routes(method: HTTPRequest.Method, path: String, status: Int) async throws {
         let (response, _) = try await send(issuer, method, path)
         #expect(response.status.code == status)
     }
 
-    @Test func sessionKeyEndpointServesTheSealingKey() async throws {
-        let (_, body) = try await send(issuer, .get, "/local/sts-session-key")
-        #expect(jsonObject(body)["key"] as? String == issuer.exportedSessionKey)
-    }
-
-    @Test func adminEndpointsCanBeTurnedOff() async throws {
-        let locked = try LocalIssuer(options: .init(issuerBase: "http://idp.test", adminEndpoints: false))
-        #expect(try await send(locked, .get, "/local/sts-session-key").0.status == .notFound)
-        #expect(try await send(locked, .post, "/local/rotate-keys").0.status == .notFound)
-    }
 }

@@ -90,13 +90,30 @@ import Testing
     @Test func sessionTokenOpensWithTheExportedKey() async throws {
         let (_, xml) = try await assume(Self.ordersRole)
         let temporary = try temporaryCredentials(from: xml)
-        let (_, keyJSON) = try await send(issuer, .get, "/local/sts-session-key")
-        let sealer = try SessionTokenSealer(exportedKey: try #require(jsonObject(keyJSON)["key"] as? String))
+        let sealer = try SessionTokenSealer(exportedKey: issuer.exportedSessionKey)
         let claims = try sealer.open(try #require(temporary.sessionToken))
         #expect(claims.accessKeyId == temporary.accessKeyId)
         #expect(claims.secretAccessKey == temporary.secretAccessKey)
         #expect(claims.principal == "arn:aws:sts::123456789012:assumed-role/orders/test-session")
+        #expect(claims.issuedAt == clock.now && claims.lifetime == 3600)
         #expect(throws: SessionTokenError.invalidToken) { try SessionTokenSealer.random().open(temporary.sessionToken ?? "") }
+    }
+
+    /// A session sealed with the issuer's key but living longer than its role allows (the
+    /// `orders` role: 3600 s) is refused, although its seal is valid.
+    @Test func sessionLongerThanTheRoleAllowsIsRefused() async throws {
+        let overlong = SessionTokenClaims(
+            accessKeyId: "ASIAOVERLONGSESSION1", secretAccessKey: "minted-secret",
+            principal: "arn:aws:sts::123456789012:assumed-role/orders/x",
+            issuedAt: clock.now, expiration: clock.now.addingTimeInterval(7200)
+        )
+        let minted = AWSCredentials(
+            accessKeyId: overlong.accessKeyId, secretAccessKey: overlong.secretAccessKey,
+            sessionToken: try issuer.sessionTokenSealer.seal(overlong)
+        )
+        let (response, xml) = try await sts("Action=GetCallerIdentity&Version=2011-06-15", credentials: minted)
+        #expect(response.status == .forbidden)
+        #expect(xmlValue("Code", in: xml) == "InvalidClientTokenId")
     }
 
     @Test func roleChainingIsTrustedAndLimitedToAnHour() async throws {

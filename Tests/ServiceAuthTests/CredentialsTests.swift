@@ -53,15 +53,24 @@ struct CredentialsTests {
         #expect(throws: JSONFileCredentialStore.LoadError.self) { try JSONFileCredentialStore(contentsOfFile: "/nonexistent/creds.json") }
     }
 
-    func sealedToken(_ sealer: SessionTokenSealer, accessKeyId: String = "ASIAISSUED", expiration: Date) throws -> String {
+    func sealedToken(_ sealer: SessionTokenSealer, accessKeyId: String = "ASIAISSUED", issuedAt: Date = now, expiration: Date) throws -> String {
         try sealer.seal(
             SessionTokenClaims(
                 accessKeyId: accessKeyId,
                 secretAccessKey: "issuedSecret",
                 principal: "arn:aws:sts::123456789012:assumed-role/orders/s1",
+                issuedAt: issuedAt,
                 expiration: expiration
             )
         )
+    }
+
+    /// Writes `text` to a new owner-only file; returns its path.
+    func keyFile(_ text: String, mode: Int = 0o600) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("key-\(UUID().uuidString)").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        return path
     }
 
     @Test func issuerSessionStore() async throws {
@@ -75,7 +84,7 @@ struct CredentialsTests {
         #expect(try await store.credential(forAccessKeyId: "AKIALONGTERM", sessionToken: nil) == nil)
 
         await #expect(throws: SigV4Error.self) { try await store.credential(forAccessKeyId: "ASIAOTHER", sessionToken: token) }
-        let expired = try sealedToken(sealer, expiration: Self.now)
+        let expired = try sealedToken(sealer, issuedAt: Self.now.addingTimeInterval(-900), expiration: Self.now)
         do {
             _ = try await store.credential(forAccessKeyId: "ASIAISSUED", sessionToken: expired)
             Issue.record("expired token accepted")
@@ -93,31 +102,20 @@ struct CredentialsTests {
         }
     }
 
-    @Test func issuerKeyFromTextFileAndURL() async throws {
+    @Test func issuerKeyFromTextAndKeyFile() async throws {
         let sealer = SessionTokenSealer.random()
         let token = try sealedToken(sealer, expiration: Self.now.addingTimeInterval(60))
-        let directory = FileManager.default.temporaryDirectory
-        let rawFile = directory.appendingPathComponent("key-\(UUID().uuidString)").path
-        let jsonFile = directory.appendingPathComponent("key-\(UUID().uuidString).json").path
-        try Data((sealer.exportedKey + "\n").utf8).write(to: URL(fileURLWithPath: rawFile))
-        try Data(#"{"key":"\#(sealer.exportedKey)"}"#.utf8).write(to: URL(fileURLWithPath: jsonFile))
+        let rawFile = try keyFile(sealer.exportedKey + "\n")
+        let jsonFile = try keyFile(#"{"key":"\#(sealer.exportedKey)"}"#)
+        let readOnlyFile = try keyFile(sealer.exportedKey, mode: 0o400)
         defer {
-            try? FileManager.default.removeItem(atPath: rawFile)
-            try? FileManager.default.removeItem(atPath: jsonFile)
-        }
-        let served = ClosureTransport { request, _ in
-            guard request.path == "/local/sts-session-key", request.authority == "issuer.local:9000" else {
-                return (HTTPResponse(status: .notFound), [])
-            }
-            return (HTTPResponse(status: .ok), Array(#"{"key":"\#(sealer.exportedKey)"}"#.utf8))
+            for path in [rawFile, jsonFile, readOnlyFile] { try? FileManager.default.removeItem(atPath: path) }
         }
         let stores: [IssuerSessionCredentialStore] = [
             try IssuerSessionCredentialStore(keyText: sealer.exportedKey, now: { Self.now }),
-            try await .load(from: rawFile, transport: nil, now: { Self.now }),
-            try await .load(from: jsonFile, transport: nil, now: { Self.now }),
-            try await .load(from: "http://issuer.local:9000", transport: served, now: { Self.now }),
-            try await .load(from: "http://issuer.local:9000/", transport: served, now: { Self.now }),
-            try await .load(from: "http://issuer.local:9000/local/sts-session-key", transport: served, now: { Self.now }),
+            try IssuerSessionCredentialStore(keyFile: rawFile, now: { Self.now }),
+            try IssuerSessionCredentialStore(keyFile: jsonFile, now: { Self.now }),
+            try IssuerSessionCredentialStore(keyFile: readOnlyFile, now: { Self.now }),
         ]
         for store in stores {
             #expect(try await store.credential(forAccessKeyId: "ASIAISSUED", sessionToken: token)?.secretAccessKey == "issuedSecret")
@@ -125,11 +123,58 @@ struct CredentialsTests {
         for bad in ["", "abc", #"{"key":"abc"}"#, #"{"nokey":1}"#, Data(count: 16).base64EncodedString()] {
             #expect(throws: IssuerSessionCredentialStore.LoadError.self) { try IssuerSessionCredentialStore(keyText: bad) }
         }
-        await #expect(throws: IssuerSessionCredentialStore.LoadError.self) {
-            try await IssuerSessionCredentialStore.load(from: "http://issuer.local:9001", transport: served)
+        // The key is never fetched over the network: the URL form is gone.
+        for source in ["http://issuer.local:9000", "https://issuer.local/local/sts-session-key", "/nonexistent/key", "/tmp"] {
+            #expect(throws: IssuerSessionCredentialStore.LoadError.self) { try IssuerSessionCredentialStore(keyFile: source) }
         }
-        await #expect(throws: IssuerSessionCredentialStore.LoadError.self) {
-            try await IssuerSessionCredentialStore.load(from: "/nonexistent/key", transport: nil)
+    }
+
+    /// A session whose seal is valid but whose lifetime exceeds 12 h is refused: only the key
+    /// holder could have minted it, and STS never issues one.
+    @Test func sessionLongerThanTwelveHoursIsRefused() async throws {
+        let sealer = SessionTokenSealer.random()
+        let store = IssuerSessionCredentialStore(sealer: sealer, now: { Self.now })
+        let overlong = try sealedToken(sealer, expiration: Self.now.addingTimeInterval(13 * 3600))
+        await #expect(throws: SigV4Error.self) { try await store.credential(forAccessKeyId: "ASIAISSUED", sessionToken: overlong) }
+        do {
+            _ = try await store.credential(forAccessKeyId: "ASIAISSUED", sessionToken: overlong)
+        } catch let error as SigV4Error {
+            #expect(error.code == .invalidClientTokenId)
+        }
+        // Exactly 12 h is what STS may grant.
+        let longest = try sealedToken(sealer, expiration: Self.now.addingTimeInterval(12 * 3600))
+        #expect(try await store.credential(forAccessKeyId: "ASIAISSUED", sessionToken: longest) != nil)
+        // A smaller configured maximum applies too.
+        let strict = IssuerSessionCredentialStore(sealer: sealer, configuration: .init(maxSessionDuration: .seconds(3600)), now: { Self.now })
+        await #expect(throws: SigV4Error(.invalidClientTokenId, "the security token included in the request is invalid")) {
+            try await strict.credential(forAccessKeyId: "ASIAISSUED", sessionToken: longest)
+        }
+    }
+
+    /// `issuedAt` in the future (beyond the clock skew) or after the expiry cannot come from STS.
+    @Test(arguments: [(301.0, 3600.0), (0, 0), (-60, -120)])
+    func sessionIssuedInTheFutureOrNeverValidIsRefused(issuedIn: TimeInterval, expiresIn: TimeInterval) async throws {
+        let sealer = SessionTokenSealer.random()
+        let store = IssuerSessionCredentialStore(sealer: sealer, now: { Self.now })
+        let token = try sealedToken(sealer, issuedAt: Self.now.addingTimeInterval(issuedIn), expiration: Self.now.addingTimeInterval(expiresIn))
+        await #expect(throws: SigV4Error(.invalidClientTokenId, "the security token included in the request is invalid")) {
+            try await store.credential(forAccessKeyId: "ASIAISSUED", sessionToken: token)
+        }
+        // Within the skew it is accepted.
+        let skewed = try sealedToken(sealer, issuedAt: Self.now.addingTimeInterval(299), expiration: Self.now.addingTimeInterval(3600))
+        #expect(try await store.credential(forAccessKeyId: "ASIAISSUED", sessionToken: skewed) != nil)
+    }
+
+    /// The key file mints credentials: one that group or others may read is refused, as ssh
+    /// refuses such a private key.
+    @Test func keyFileReadableByOthersIsRefused() async throws {
+        let sealer = SessionTokenSealer.random()
+        for mode in [0o644, 0o640, 0o604, 0o620, 0o602] {
+            let path = try keyFile(sealer.exportedKey + "\n", mode: mode)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(throws: IssuerSessionCredentialStore.LoadError.self, "mode \(String(mode, radix: 8))") {
+                try IssuerSessionCredentialStore(keyFile: path)
+            }
         }
     }
 

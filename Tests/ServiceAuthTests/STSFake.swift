@@ -88,6 +88,7 @@ final class STSFake: Sendable {
                 accessKeyId: accessKeyId,
                 secretAccessKey: secret,
                 principal: "arn:aws:sts::123456789012:assumed-role/orders/\(session)",
+                issuedAt: clock.now,
                 expiration: expiration
             )
             guard let token = try? sealer.seal(claims) else { return Self.error(code: "InternalFailure", status: .internalServerError) }

@@ -187,8 +187,6 @@ struct SigV4InteropTests {
         }
         router.get("/", handler)
         router.post("/", handler)
-        let key = sts.sealer.exportedKey
-        router.get("/local/sts-session-key") { _, _, _ in Responses.json(["key": key]) }
         try await withTestServer(router: router) { stsURL in
             let transport = AsyncHTTPTransport()
             let provider = AssumeRoleCredentialsProvider(
@@ -207,8 +205,8 @@ struct SigV4InteropTests {
             #expect(identity.principal == "arn:aws:sts::123456789012:assumed-role/orders/loopback")
             #expect(sts.calls("GetCallerIdentity") == 1)
 
-            // `--trust-issuer-sts URL`: the key comes from `GET {issuer}/local/sts-session-key`.
-            let store = try await IssuerSessionCredentialStore.load(from: stsURL + "/", transport: transport)
+            // A service trusting the issuer's sessions (its key handed over, never fetched).
+            let store = try IssuerSessionCredentialStore(keyText: sts.sealer.exportedKey)
             #expect(try await store.credential(forAccessKeyId: credentials.accessKeyId, sessionToken: credentials.sessionToken)?.principal
                 == "arn:aws:sts::123456789012:assumed-role/orders/loopback")
         }

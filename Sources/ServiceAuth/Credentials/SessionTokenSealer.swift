@@ -9,16 +9,31 @@ public struct SessionTokenClaims: Sendable, Hashable, Codable {
     public var secretAccessKey: String
     /// The assumed-role ARN, `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
     public var principal: String
+    /// When the credentials were issued. Sealed so that whoever opens the token can check the
+    /// session's lifetime (`expiration - issuedAt`) against the longest one STS grants; a
+    /// token without it does not open.
+    public var issuedAt: Date
     /// When the credentials expire.
     public var expiration: Date
 
     /// Creates claims.
-    public init(accessKeyId: String, secretAccessKey: String, principal: String, expiration: Date) {
+    ///
+    /// - Parameters:
+    ///   - accessKeyId: The temporary access key id (`ASIA…`).
+    ///   - secretAccessKey: The temporary secret access key.
+    ///   - principal: The assumed-role ARN.
+    ///   - issuedAt: When the credentials were issued.
+    ///   - expiration: When they expire.
+    public init(accessKeyId: String, secretAccessKey: String, principal: String, issuedAt: Date, expiration: Date) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
         self.principal = principal
+        self.issuedAt = issuedAt
         self.expiration = expiration
     }
+
+    /// The session's lifetime, `expiration - issuedAt`.
+    public var lifetime: TimeInterval { expiration.timeIntervalSince(issuedAt) }
 }
 
 /// Seals temporary credentials inside their own session token, and opens them again.
@@ -78,8 +93,9 @@ public struct SessionTokenSealer: Sendable {
 
     /// Opens a session token.
     ///
-    /// - Returns: The sealed claims. Expiry is *not* checked here; callers compare
-    ///   ``SessionTokenClaims/expiration`` with their clock.
+    /// - Returns: The sealed claims. Expiry and lifetime are *not* checked here; callers
+    ///   compare ``SessionTokenClaims/issuedAt`` and ``SessionTokenClaims/expiration`` with
+    ///   their clock and their limits (``IssuerSessionCredentialStore`` does).
     /// - Throws: ``SessionTokenError/invalidToken`` for anything not sealed with this key.
     public func open(_ token: String) throws(SessionTokenError) -> SessionTokenClaims {
         guard token.utf8.count <= Self.maxTokenLength, token.hasPrefix(Self.prefix),

@@ -73,13 +73,16 @@ extension LocalIssuer {
     }
 
     /// The requested scopes if all are allowed, or all allowed scopes when none are requested.
+    /// As in Cognito, `client_credentials` grants custom (resource-server) scopes only: the
+    /// built-in ones (`openid`, …) describe a user, and a client acting for itself has none.
     private func grantedScopes(requested: String?, client: IdPConfiguration.Client) throws(OAuthError) -> [String] {
         let requestedScopes = (requested ?? "").split(separator: " ").map(String.init)
+        let custom = client.allowedScopes.filter { !IdPConfiguration.builtInScopes.contains($0) }
         guard !requestedScopes.isEmpty else {
-            guard !client.allowedScopes.isEmpty else { throw .invalidScope("the client has no allowed scopes") }
-            return client.allowedScopes
+            guard !custom.isEmpty else { throw .invalidScope("the client has no allowed scopes") }
+            return custom
         }
-        let allowed = Set(client.allowedScopes)
+        let allowed = Set(custom)
         for scope in requestedScopes where !allowed.contains(scope) {
             throw .invalidScope("scope \(IdPConfiguration.printable(scope)) is not allowed for this client")
         }

@@ -4,7 +4,8 @@ extension IdPConfiguration {
     /// Rules: a region like `us-east-1`; `userPoolId` = `{region}_{letters/digits}`; a 12-digit
     /// account id; unique, well-formed client ids, resource-server identifiers, scope names,
     /// usernames, access key ids (`AKIA…`) and role ARNs; every scope a client or user names is
-    /// defined by a resource server; lifetimes and session durations within Cognito's and
+    /// defined by a resource server, except that a client may list Cognito's built-in scopes
+    /// (``builtInScopes``) without one, as in Cognito; lifetimes and session durations within Cognito's and
     /// IAM's bounds; an `issuer` override that is an http(s) URL.
     ///
     /// - Throws: ``IdPConfigurationError`` naming the first bad key.
@@ -42,8 +43,8 @@ extension IdPConfiguration {
             }
         }
 
-        func checkScopes(_ scopes: [String], key: String) throws(IdPConfigurationError) {
-            for (index, scope) in scopes.enumerated() where !definedScopes.contains(scope) {
+        func checkScopes(_ scopes: [String], key: String, allowingBuiltIn: Bool = false) throws(IdPConfigurationError) {
+            for (index, scope) in scopes.enumerated() where !definedScopes.contains(scope) && !(allowingBuiltIn && Self.builtInScopes.contains(scope)) {
                 throw fail("\(key)[\(index)]", "scope \"\(Self.printable(scope))\" is not defined by any resource server")
             }
         }
@@ -60,7 +61,7 @@ extension IdPConfiguration {
             if let secret = client.clientSecret, secret.isEmpty || secret.contains(where: \.isNewline) {
                 throw fail("\(key).clientSecret", "must be non-empty (or null for a public client)")
             }
-            try checkScopes(client.allowedScopes, key: "\(key).allowedScopes")
+            try checkScopes(client.allowedScopes, key: "\(key).allowedScopes", allowingBuiltIn: true)
             if let lifetime = client.accessTokenLifetimeSeconds, !(60...86400).contains(lifetime) {
                 throw fail("\(key).accessTokenLifetimeSeconds", "must be between 60 and 86400")
             }
@@ -125,6 +126,10 @@ extension IdPConfiguration {
             else { throw fail("issuer", "must be an http(s) URL without a trailing slash") }
         }
     }
+
+    /// Cognito's built-in scopes: an app client may allow them without any resource server.
+    /// They are OpenID Connect and user-pool scopes, never granted by `client_credentials`.
+    public static let builtInScopes: Set<String> = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"]
 
     /// Claims the issuer owns; an attribute must not overwrite them.
     static let reservedClaims: Set<String> = [

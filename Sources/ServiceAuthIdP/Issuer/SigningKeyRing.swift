@@ -7,17 +7,35 @@ import ServiceAuth
 /// Rotation follows what verifiers need: a verifier that cached the JWKS before a rotation
 /// learns the new `kid` on its next refresh, and tokens already in flight keep verifying until
 /// they expire because their key is still published.
+///
+/// The published set is bounded: at most ``maxRetiredKeys`` retired keys are kept, so however
+/// often the key is rotated the JWKS stays far below any verifier's size and key-count limits
+/// (`JWKSCache.Configuration.maxResponseBytes`/`maxKeys`); a JWKS past those limits would make
+/// every verifier answer `jwks_unavailable`. Past the cap, the *oldest* retired key is dropped:
+/// a rotation — the answer to a leaked key — always succeeds, and tokens still carrying the
+/// dropped key stop verifying early (they were signed at least ``maxRetiredKeys`` rotations
+/// ago).
 struct SigningKeyRing: Sendable {
+    /// The most retired keys published beside the active one.
+    static let maxRetiredKeys = 3
+
     private(set) var active: JWTSigner
-    /// Retired signers and the moment after which nothing they signed can still be valid.
+    /// Retired signers, oldest first, and the moment after which nothing they signed can still be valid.
     private(set) var retired: [(signer: JWTSigner, until: Date)] = []
 
     init(active: JWTSigner) { self.active = active }
 
-    /// Makes `next` the signing key; the old one is published until `until`.
-    mutating func rotate(to next: JWTSigner, retireOldUntil until: Date) {
+    /// Makes `next` the signing key; the old one is published until `until`, or until
+    /// ``maxRetiredKeys`` newer keys have been retired.
+    ///
+    /// - Returns: How many retired keys were dropped early to respect the cap.
+    @discardableResult
+    mutating func rotate(to next: JWTSigner, retireOldUntil until: Date) -> Int {
         retired.append((active, until))
         active = next
+        let excess = max(0, retired.count - Self.maxRetiredKeys)
+        retired.removeFirst(excess)
+        return excess
     }
 
     /// Forgets retired keys whose tokens have all expired.

@@ -105,7 +105,8 @@ extension LocalIssuer {
             throw .validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
         }
 
-        let expiration = Date(timeIntervalSince1970: (options.now().timeIntervalSince1970 + Double(duration)).rounded(.down))
+        let issuedAt = Date(timeIntervalSince1970: options.now().timeIntervalSince1970.rounded(.down))
+        let expiration = issuedAt.addingTimeInterval(Double(duration))
         let account = Self.account(ofARN: role.arn) ?? configuration.accountId
         let assumedRoleArn = "arn:aws:sts::\(account):assumed-role/\(role.name)/\(sessionName)"
         let accessKeyId = "ASIA" + Self.randomKeyCharacters(16)
@@ -113,7 +114,9 @@ extension LocalIssuer {
         let token: String
         do {
             token = try sessionTokenSealer.seal(
-                SessionTokenClaims(accessKeyId: accessKeyId, secretAccessKey: secret, principal: assumedRoleArn, expiration: expiration)
+                SessionTokenClaims(
+                    accessKeyId: accessKeyId, secretAccessKey: secret, principal: assumedRoleArn, issuedAt: issuedAt, expiration: expiration
+                )
             )
         } catch {
             throw STSError(status: .serviceUnavailable, code: "ServiceUnavailable", message: "could not issue credentials")

@@ -14,7 +14,7 @@ struct SigV4STSAuthenticator: STSCallerAuthenticating {
         // be replayed against a service (whose scope names another service).
         verifier = SigV4Verifier(
             configuration: SigV4Verifier.Configuration(region: configuration.region, service: "sts", acceptedHosts: .anyHost),
-            credentialStore: IdPCredentialStore(configuration: configuration, sealer: sealer),
+            credentialStore: IdPCredentialStore(configuration: configuration, sealer: sealer, now: now),
             now: now
         )
     }
@@ -53,13 +53,26 @@ extension STSError {
 
 /// The keys STS accepts: the configured IAM users' long-term keys, and temporary credentials
 /// whose session token this issuer sealed (opened offline, so the issuer keeps no session table).
+///
+/// A sealed session must also be one this issuer could have granted: its lifetime within its
+/// role's `maxSessionDurationSeconds` (and 12 h), its role still configured. A token minted
+/// with the key but past those rules is `InvalidClientTokenId`.
 struct IdPCredentialStore: CredentialStore {
     private let iamUsers: [String: IdPConfiguration.IAMUser]
-    private let sealer: SessionTokenSealer
+    private let sessions: IssuerSessionCredentialStore
 
-    init(configuration: IdPConfiguration, sealer: SessionTokenSealer) {
+    init(configuration: IdPConfiguration, sealer: SessionTokenSealer, now: @escaping @Sendable () -> Date) {
         iamUsers = Dictionary(configuration.iamUsers.map { ($0.accessKeyId, $0) }, uniquingKeysWith: { first, _ in first })
-        self.sealer = sealer
+        let roleLimits = Dictionary(
+            configuration.roles.map { ($0.arn, Duration.seconds($0.effectiveMaxSessionDuration)) }, uniquingKeysWith: { first, _ in first }
+        )
+        sessions = IssuerSessionCredentialStore(
+            sealer: sealer,
+            configuration: .init(roleMaxSessionDuration: { principal in
+                SigV4STSAuthenticator.roleArn(ofSession: principal).flatMap { roleLimits[$0] }
+            }),
+            now: now
+        )
     }
 
     func credential(forAccessKeyId accessKeyId: String, sessionToken: String?) async throws -> StoredCredential? {
@@ -71,9 +84,9 @@ struct IdPCredentialStore: CredentialStore {
             return StoredCredential(secretAccessKey: user.secretAccessKey, principal: user.arn)
         }
         guard accessKeyId.hasPrefix("ASIA") else { return nil }
-        guard let sessionToken, let claims = try? sealer.open(sessionToken), claims.accessKeyId == accessKeyId else {
+        guard sessionToken != nil else {
             throw SigV4Error(.invalidClientTokenId, "The security token included in the request is invalid.")
         }
-        return StoredCredential(secretAccessKey: claims.secretAccessKey, principal: claims.principal, expiration: claims.expiration)
+        return try await sessions.credential(forAccessKeyId: accessKeyId, sessionToken: sessionToken)
     }
 }
