@@ -16,11 +16,19 @@ struct HTTPServerLimitsTests {
         bodyReadTimeout: .milliseconds(300)
     )
 
+    /// For tests where a deadline must *not* fire: still shorter than `/slow` takes, with a
+    /// wide margin over the client's own pauses so a loaded machine cannot fail them.
+    static let patient = HTTPServerConfiguration(
+        idleTimeout: .seconds(30),
+        headerReadTimeout: .seconds(1),
+        bodyReadTimeout: .seconds(1)
+    )
+
     static func router() -> Router {
         var router = Router()
         router.get("/ok") { _, _, _ in Responses.text("ok") }
         router.get("/slow") { _, _, _ in
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: .seconds(2))
             return Responses.text("slow")
         }
         router.post("/echo") { _, body, _ in
@@ -57,12 +65,12 @@ struct HTTPServerLimitsTests {
 
     @Test("an idle keep-alive connection is governed by the idle timeout, not the header deadline")
     func headerDeadlineStartsAtFirstByte() async throws {
-        try await withTestServer(router: Self.router(), configuration: Self.quick) { baseURL in
+        try await withTestServer(router: Self.router(), configuration: Self.patient) { baseURL in
             try await RawConnection.connect(port: Self.port(baseURL)).withSession { session in
                 let reply1 = try await session.get("/ok")
                 #expect(reply1?.hasPrefix("HTTP/1.1 200") == true)
-                // Far longer than the header deadline, with no byte of a next request sent.
-                try await Task.sleep(for: .seconds(1))
+                // Longer than the header deadline, with no byte of a next request sent.
+                try await Task.sleep(for: .seconds(2))
                 let reply2 = try await session.get("/ok")
                 #expect(reply2?.hasPrefix("HTTP/1.1 200") == true)
             }
@@ -71,7 +79,7 @@ struct HTTPServerLimitsTests {
 
     @Test("a handler slower than both deadlines is never cut off")
     func slowHandlerIsNotCutOff() async throws {
-        try await withTestServer(router: Self.router(), configuration: Self.quick) { baseURL in
+        try await withTestServer(router: Self.router(), configuration: Self.patient) { baseURL in
             try await RawConnection.connect(port: Self.port(baseURL)).withSession { session in
                 let reply3 = try await session.get("/slow")
                 #expect(reply3?.hasSuffix("slow") == true)
@@ -83,10 +91,10 @@ struct HTTPServerLimitsTests {
 
     @Test("time the server spends on a pipelined request ahead does not count against the client's deadlines")
     func pipelinedRequestWaitsForSlowServer() async throws {
-        try await withTestServer(router: Self.router(), configuration: Self.quick) { baseURL in
+        try await withTestServer(router: Self.router(), configuration: Self.patient) { baseURL in
             try await RawConnection.connect(port: Self.port(baseURL)).withSession { session in
                 // The second request's head and part of its body arrive with the first; the
-                // server then spends 1 s (> both deadlines) on the first and reads nothing more.
+                // server then spends 2 s (> both deadlines) on the first and reads nothing more.
                 try await session.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhe")
                 let reply5 = try await session.readResponse()
                 #expect(reply5?.hasSuffix("slow") == true)
@@ -131,7 +139,7 @@ struct HTTPServerLimitsTests {
 
     @Test("a body that keeps arriving within the body deadline is read to the end")
     func slowButSteadyBody() async throws {
-        try await withTestServer(router: Self.router(), configuration: Self.quick) { baseURL in
+        try await withTestServer(router: Self.router(), configuration: Self.patient) { baseURL in
             let exchange = try await RawConnection.connect(port: Self.port(baseURL)).exchange(within: .seconds(10)) { outbound in
                 try await outbound.write(ByteBuffer(string: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\n"))
                 for byte in "hello" {
