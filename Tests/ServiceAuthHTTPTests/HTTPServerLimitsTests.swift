@@ -92,16 +92,19 @@ struct HTTPServerLimitsTests {
     @Test("time the server spends on a pipelined request ahead does not count against the client's deadlines")
     func pipelinedRequestWaitsForSlowServer() async throws {
         try await withTestServer(router: Self.router(), configuration: Self.patient) { baseURL in
-            try await RawConnection.connect(port: Self.port(baseURL)).withSession { session in
-                // The second request's head and part of its body arrive with the first; the
-                // server then spends 2 s (> both deadlines) on the first and reads nothing more.
-                try await session.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhe")
-                let reply5 = try await session.readResponse()
-                #expect(reply5?.hasSuffix("slow") == true)
-                try await session.send("llo")
-                let reply6 = try await session.readResponse()
-                #expect(reply6?.hasSuffix("hello") == true)
-            }
+            let connection = try await RawConnection.connect(port: Self.port(baseURL))
+            // The second request's head and part of its body arrive with the first; the server
+            // then spends 2 s (> both deadlines) on the first and reads nothing more. The rest
+            // of the body is sent meanwhile, and only read once the server resumes reading.
+            connection.writeOnSchedule([
+                (.zero, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhe"),
+                (.milliseconds(1500), "llo"),
+            ])
+            let exchange = try await connection.exchange(within: .seconds(20)) { _ in }
+            #expect(exchange.closed)
+            #expect(exchange.reply.hasPrefix("HTTP/1.1 200"))
+            #expect(exchange.reply.contains("slow"))
+            #expect(exchange.reply.hasSuffix("hello"))
         }
     }
 
@@ -140,13 +143,12 @@ struct HTTPServerLimitsTests {
     @Test("a body that keeps arriving within the body deadline is read to the end")
     func slowButSteadyBody() async throws {
         try await withTestServer(router: Self.router(), configuration: Self.patient) { baseURL in
-            let exchange = try await RawConnection.connect(port: Self.port(baseURL)).exchange(within: .seconds(10)) { outbound in
-                try await outbound.write(ByteBuffer(string: "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\n"))
-                for byte in "hello" {
-                    try await Task.sleep(for: .milliseconds(100))
-                    try await outbound.write(ByteBuffer(string: String(byte)))
-                }
-            }
+            let connection = try await RawConnection.connect(port: Self.port(baseURL))
+            // One byte every 300 ms, longer in total than the body deadline.
+            connection.writeOnSchedule(
+                [(.zero, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\n")]
+                    + "hello".enumerated().map { (Duration.milliseconds(300 * ($0.offset + 1)), String($0.element)) })
+            let exchange = try await connection.exchange(within: .seconds(20)) { _ in }
             #expect(exchange.closed)
             #expect(exchange.reply.hasPrefix("HTTP/1.1 200"))
             #expect(exchange.reply.hasSuffix("hello"))

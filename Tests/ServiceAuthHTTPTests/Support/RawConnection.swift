@@ -90,6 +90,19 @@ extension RawConnection {
         }
     }
 
+    /// Writes each piece at its offset from now, from the connection's event loop rather than
+    /// from a task, so the timing does not depend on the concurrency pool (which other tests
+    /// running in parallel may keep busy for seconds). For tests where a deadline must not fire.
+    func writeOnSchedule(_ pieces: [(after: Duration, text: String)]) {
+        let channel = self.channel.channel
+        for piece in pieces {
+            let text = piece.text
+            channel.eventLoop.scheduleTask(in: TimeAmount(piece.after)) {
+                channel.writeAndFlush(ByteBuffer(string: text), promise: nil)
+            }
+        }
+    }
+
     /// Sends `text` and reads until the server closes, for at most 10 s.
     func sendExpectingClose(_ text: String) async throws -> Exchange {
         try await exchange(within: .seconds(10)) { outbound in
