@@ -1,7 +1,8 @@
 import NIOCore
 import Synchronization
 
-/// The server's open connections, so that graceful shutdown can quiesce them.
+/// The server's open connections: it bounds their number and lets graceful shutdown quiesce
+/// them.
 ///
 /// Quiescing sends NIO's `ChannelShouldQuiesceEvent` down each connection's pipeline:
 /// `HTTPServerPipelineHandler` then closes idle connections at once and closes busy ones right
@@ -11,17 +12,30 @@ final class ConnectionRegistry: Sendable {
     private struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
         var quiescing = false
+        var refused = 0
     }
 
     private let state = Mutex(State())
 
-    /// Records a new connection; quiesces it immediately if shutdown has begun.
-    func register(_ channel: any Channel) {
-        let quiesceNow = state.withLock { state -> Bool in
+    /// Records a new connection unless `limit` connections are already open; quiesces it
+    /// immediately if shutdown has begun.
+    ///
+    /// The check and the insertion are one step, so connections accepted concurrently on
+    /// several event loops cannot overshoot the limit together.
+    ///
+    /// - Returns: Whether the connection was admitted; a refused one is counted in
+    ///   ``refusedCount`` and must be closed by the caller.
+    func register(_ channel: any Channel, limit: Int) -> Bool {
+        let (admitted, quiesceNow) = state.withLock { state -> (Bool, Bool) in
+            guard state.channels.count < limit else {
+                state.refused += 1
+                return (false, false)
+            }
             state.channels[ObjectIdentifier(channel)] = channel
-            return state.quiescing
+            return (true, state.quiescing)
         }
         if quiesceNow { Self.quiesce(channel) }
+        return admitted
     }
 
     /// Forgets a closed connection.
@@ -40,6 +54,9 @@ final class ConnectionRegistry: Sendable {
 
     /// The number of open connections.
     var count: Int { state.withLock { $0.channels.count } }
+
+    /// The number of connections refused because the limit was reached.
+    var refusedCount: Int { state.withLock { $0.refused } }
 
     private static func quiesce(_ channel: any Channel) {
         channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())

@@ -13,8 +13,9 @@ import NIOPosix
 ///
 /// Built on SwiftNIO's `NIOAsyncChannel` with the swift-http-types codec, so requests and
 /// responses are `HTTPRequest`/`HTTPResponse`. It keeps connections alive, bounds request
-/// heads (`431`) and bodies (`413`), closes idle connections, and answers malformed requests
-/// with `400` without disturbing other connections.
+/// heads (`431`) and bodies (`413`), gives slow clients deadlines for the head and for body
+/// progress (`408`), bounds the number of connections, closes idle connections, and answers
+/// malformed or ambiguous requests with `400` without disturbing other connections.
 ///
 /// Middleware run **before routing**: an unauthenticated request to an unknown path is
 /// refused by the authenticator, not told that the path does not exist. The matched route's
@@ -63,11 +64,22 @@ public struct HTTPServer: Service {
     /// The number of open client connections.
     public var openConnectionCount: Int { connections.count }
 
+    /// The number of connections closed at accept because ``HTTPServerConfiguration/maxConnections``
+    /// were already open.
+    public var refusedConnectionCount: Int { connections.refusedCount }
+
+    /// What the child channel initializer made of an accepted connection.
+    private enum AcceptedConnection: Sendable {
+        case serve(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// Past the connection limit: it closes itself, nothing to serve.
+        case refused
+    }
+
     /// Binds, serves until graceful shutdown or cancellation, then drains in-flight requests.
     ///
     /// - Throws: The error that made binding fail.
     public func run() async throws {
-        let serverChannel: NIOAsyncChannel<NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, Never>
+        let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
         do {
             serverChannel = try await bind()
         } catch {
@@ -87,7 +99,10 @@ public struct HTTPServer: Service {
             try await withGracefulShutdownHandler {
                 try await withThrowingDiscardingTaskGroup { group in
                     try await serverChannel.executeThenClose { inbound in
-                        for try await connection in inbound {
+                        for try await accepted in inbound {
+                            // A refused connection never ends or fails this loop: it was
+                            // accepted like any other and closes itself.
+                            guard case .serve(let connection) = accepted else { continue }
                             group.addTask { await self.serve(connection) }
                         }
                     }
@@ -100,9 +115,10 @@ public struct HTTPServer: Service {
         }
     }
 
-    private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, Never> {
+    private func bind() async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         let configuration = self.configuration
         let connections = self.connections
+        let logger = self.logger
         return try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -110,30 +126,50 @@ public struct HTTPServer: Service {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try Self.configurePipeline(channel.pipeline.syncOperations, configuration: configuration)
-                    connections.register(channel)
+                    // Refuse before building anything: past the limit a connection costs one
+                    // accept and one close (as Envoy's and nginx's connection limits), and the
+                    // connections already open keep being served.
+                    guard connections.register(channel, limit: configuration.maxConnections) else {
+                        try channel.pipeline.syncOperations.addHandler(ConnectionLimitCloser())
+                        logger.debug(
+                            "connection refused: limit reached",
+                            metadata: ["limit": "\(configuration.maxConnections)", "refused": "\(connections.refusedCount)"])
+                        return .refused
+                    }
                     channel.closeFuture.whenComplete { _ in connections.unregister(channel) }
-                    return try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(wrappingChannelSynchronously: channel)
+                    try Self.configurePipeline(channel.pipeline.syncOperations, configuration: configuration, logger: logger)
+                    return .serve(try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(wrappingChannelSynchronously: channel))
                 }
             }
     }
 
+    /// The pipeline, from the socket inwards: idle timer; raw-bytes side of the read deadlines;
+    /// NIO's HTTP/1 encoder and decoder; the decoded-parts side of the read deadlines (before
+    /// the pipelining handler, so it sees what the client sent, not what the server has got
+    /// round to); NIO's pipelining handler; parse errors → `400`/`431`; keep-alive; `Host`
+    /// validation; conversion to swift-http-types; idle close.
     private static func configurePipeline(
         _ pipeline: ChannelPipeline.SynchronousOperations,
-        configuration: HTTPServerConfiguration
+        configuration: HTTPServerConfiguration,
+        logger: Logger
     ) throws {
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldCount = configuration.maxHeaderCount
+        let deadlines = RequestReadDeadlines(
+            headerTimeout: configuration.headerReadTimeout, bodyTimeout: configuration.bodyReadTimeout, logger: logger)
         try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout.timeAmount))
+        try pipeline.addHandler(deadlines.bytesObserver)
         try pipeline.configureHTTPServerPipeline(
             withErrorHandling: false,
             withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
             withDecoderLimitConfiguration: limits
         )
+        try pipeline.addHandler(deadlines.partsObserver, position: .before(pipeline.handler(type: HTTPServerPipelineHandler.self)))
         try pipeline.addHandler(ProtocolErrorResponder())
         try pipeline.addHandler(KeepAliveNormalizer())
+        try pipeline.addHandler(RequestHeadValidator())
         try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
         try pipeline.addHandler(IdleConnectionCloser())
     }
