@@ -104,18 +104,21 @@ public final class LocalIssuer: Sendable {
     let clientsById: [String: IdPConfiguration.Client]
     let usersByName: [String: IdPConfiguration.User]
 
-    /// Creates an issuer with a fresh signing key.
+    /// Creates an issuer.
     ///
     /// - Parameters:
     ///   - configuration: The pool, clients, users, IAM users and roles; validated here.
     ///   - sessionTokenSealer: The sealing key for temporary credentials (default: random).
     ///   - options: Base URL, limits, clock and logger.
+    ///   - signingKey: The key that signs tokens until the first rotation (default: a new
+    ///     RSA-2048 key, which takes a noticeable fraction of a second to generate).
     /// - Throws: ``IdPConfigurationError`` for an invalid configuration or admin token (key
     ///   `adminToken`), or a key-generation error.
     public init(
         configuration: IdPConfiguration = .demo,
         sessionTokenSealer: SessionTokenSealer = .random(),
-        options: Options = Options()
+        options: Options = Options(),
+        signingKey: JWTSigner? = nil
     ) throws {
         try configuration.validate()
         if let token = options.adminToken { try Self.validateAdminToken(token) }
@@ -125,7 +128,7 @@ public final class LocalIssuer: Sendable {
         let registry = PrometheusCollectorRegistry()
         metricsRegistry = registry
         metrics = IssuerMetrics(registry: registry, configuration: configuration)
-        state = Mutex(State(keys: SigningKeyRing(active: try SigningKeyRing.generateKey()), issuerBase: options.issuerBase.map(Self.trimmedBase)))
+        state = Mutex(State(keys: SigningKeyRing(active: try signingKey ?? SigningKeyRing.generateKey()), issuerBase: options.issuerBase.map(Self.trimmedBase)))
         refreshTokenKey = SymmetricKey(size: .bits256)
         clientsById = Dictionary(configuration.clients.map { ($0.clientId, $0) }, uniquingKeysWith: { first, _ in first })
         usersByName = Dictionary(configuration.users.map { ($0.username, $0) }, uniquingKeysWith: { first, _ in first })

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func localRoutesDoNotExistWithoutAnAdminToken() async throws {
-        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"))
+        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"), signingKey: TestSigningKey.shared)
         let kid = issuer.activeKeyID
         for (method, path) in [(HTTPRequest.Method.get, "/local/sts-session-key"), (.post, "/local/rotate-keys"), (.get, "/local/nowhere")] {
             let (response, body) = try await send(issuer, method, path, headers: Self.authorization())
@@ -33,7 +33,7 @@ import Testing
     /// Over loopback, with the package's own client: every request without the exact token is
     /// the same 401, whatever its path or method, and changes nothing.
     @Test func adminRoutesRequireTheBearerToken() async throws {
-        let issuer = try LocalIssuer(options: .init(adminToken: Self.token))
+        let issuer = try LocalIssuer(options: .init(adminToken: Self.token), signingKey: TestSigningKey.shared)
         try await withTestServer(router: issuer.router()) { baseURL in
             let client = ServiceHTTPClient()
             let kid = issuer.activeKeyID

@@ -10,7 +10,7 @@ import Testing
 /// (orders assumes its role and signs calls to inventory, which trusts the issuer's sessions).
 @Suite struct CoreClientsAgainstIssuerTests {
     @Test func assumeRoleCredentialsVerifyOfflineWithTheIssuerKey() async throws {
-        let issuer = try LocalIssuer()
+        let issuer = try LocalIssuer(signingKey: TestSigningKey.shared)
         try await withTestServer(router: issuer.router()) { baseURL in
             issuer.setIssuerBase(baseURL)
             let transport = AsyncHTTPTransport()
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func clientCredentialsTokensVerifyWithTheJWTVerifier() async throws {
-        let issuer = try LocalIssuer()
+        let issuer = try LocalIssuer(signingKey: TestSigningKey.shared)
         try await withTestServer(router: issuer.router()) { baseURL in
             issuer.setIssuerBase(baseURL)
             let transport = AsyncHTTPTransport()
@@ -103,7 +103,7 @@ import Testing
     @Test func userTokensVerifyWithTheJWTVerifierIncludingACognitoStyleIssuer() async throws {
         var configuration = IdPConfiguration.demo
         configuration.issuer = JWTVerifier.cognitoIssuer(region: "us-east-1", userPoolId: "us-east-1_LOCAL")
-        let issuer = try LocalIssuer(configuration: configuration)
+        let issuer = try LocalIssuer(configuration: configuration, signingKey: TestSigningKey.shared)
         try await withTestServer(router: issuer.router()) { baseURL in
             issuer.setIssuerBase(baseURL)
             let login = #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"web","AuthParameters":{"USERNAME":"alice","PASSWORD":"alice-password"}}"#

@@ -8,7 +8,7 @@ import Testing
     let issuer: LocalIssuer
 
     init() throws {
-        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"))
+        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"), signingKey: TestSigningKey.shared)
     }
 
     @Test(arguments: [

@@ -8,7 +8,7 @@ import Testing
     let clock = TestClock()
 
     init() throws {
-        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test", now: clock.closure))
+        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test", now: clock.closure), signingKey: TestSigningKey.shared)
     }
 
     func initiateAuth(_ body: String, target: String = LocalIssuer.initiateAuthTarget) async throws -> (HTTPResponse, [String: Any]) {

@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct InteropTests {
     @Test(arguments: ["cognito", "oauth", "sts", "awscli", "rotation", "discovery"])
     func realClientsAgainstTheIssuer(scenario: String) async throws {
-        let issuer = try LocalIssuer(options: .init(adminToken: AdminRoutesTests.token))
+        let issuer = try LocalIssuer(options: .init(adminToken: AdminRoutesTests.token), signingKey: TestSigningKey.shared)
         try await withTestServer(router: issuer.router()) { baseURL in
             issuer.setIssuerBase(baseURL)
             let result = try await runProcess(

@@ -6,7 +6,7 @@ import Testing
 @Suite struct KeyRotationTests {
     @Test func oldKeyStaysPublishedUntilItsTokensExpire() async throws {
         let clock = TestClock()
-        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test", adminToken: AdminRoutesTests.token, now: clock.closure))
+        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test", adminToken: AdminRoutesTests.token, now: clock.closure), signingKey: TestSigningKey.shared)
         let oldKid = issuer.activeKeyID
         let (_, before) = try await send(issuer, .post, "/oauth2/token", headers: formHeaders(basic: ("gateway", "gateway-secret")), body: "grant_type=client_credentials")
         #expect(jwtParts(jsonObject(before)["access_token"] as? String ?? "").header["kid"] as? String == oldKid)
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func jwksPublishesRSAPublicKeysOnly() async throws {
-        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"))
+        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"), signingKey: TestSigningKey.shared)
         let (response, body) = try await send(issuer, .get, "/us-east-1_LOCAL/.well-known/jwks.json")
         #expect(response.status == .ok)
         let keys = jsonObject(body)["keys"] as? [[String: Any]] ?? []
@@ -49,7 +49,7 @@ import Testing
 /// `jwks_unavailable`).
 @Suite struct KeyRotationBoundTests {
     @Test func repeatedRotationsKeepTheJWKSBounded() async throws {
-        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"))
+        let issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"), signingKey: TestSigningKey.shared)
         var kids: [String] = [issuer.activeKeyID]
         for _ in 0..<12 { kids.append(try issuer.rotateKeys()) }
         let (_, body) = try await send(issuer, .get, "/us-east-1_LOCAL/.well-known/jwks.json")

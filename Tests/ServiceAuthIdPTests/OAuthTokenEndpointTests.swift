@@ -8,7 +8,7 @@ import Testing
     let clock = TestClock()
 
     init() throws {
-        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test", now: clock.closure))
+        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test", now: clock.closure), signingKey: TestSigningKey.shared)
     }
 
     @Test func basicAuthGetsACognitoShapedToken() async throws {
@@ -115,7 +115,7 @@ import Testing
         var configuration = IdPConfiguration.demo
         let index = try #require(configuration.clients.firstIndex { $0.clientId == "gateway" })
         configuration.clients[index].allowedScopes += ["openid", "email"]
-        let issuer = try LocalIssuer(configuration: configuration, options: .init(issuerBase: "http://idp.test"))
+        let issuer = try LocalIssuer(configuration: configuration, options: .init(issuerBase: "http://idp.test"), signingKey: TestSigningKey.shared)
         let headers = formHeaders(basic: ("gateway", "gateway-secret"))
 
         let (response, body) = try await send(issuer, .post, "/oauth2/token", headers: headers, body: "grant_type=client_credentials")

@@ -7,7 +7,7 @@ import Testing
     let issuer: LocalIssuer
 
     init() throws {
-        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"))
+        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"), signingKey: TestSigningKey.shared)
     }
 
     @Test func discoveryDocumentPointsAtTheIssuer() async throws {
@@ -23,14 +23,14 @@ import Testing
     @Test func issuerOverrideSetsIssButNotTheKeyLocation() async throws {
         var configuration = IdPConfiguration.demo
         configuration.issuer = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LOCAL"
-        let overridden = try LocalIssuer(configuration: configuration, options: .init(issuerBase: "http://idp.test"))
+        let overridden = try LocalIssuer(configuration: configuration, options: .init(issuerBase: "http://idp.test"), signingKey: TestSigningKey.shared)
         let (_, body) = try await send(overridden, .get, "/us-east-1_LOCAL/.well-known/openid-configuration")
         #expect(jsonObject(body)["issuer"] as? String == configuration.issuer)
         #expect(jsonObject(body)["jwks_uri"] as? String == "http://idp.test/us-east-1_LOCAL/.well-known/jwks.json")
     }
 
     @Test func unknownIssuerBaseFallsBackToTheHostHeader() async throws {
-        let issuer = try LocalIssuer()
+        let issuer = try LocalIssuer(signingKey: TestSigningKey.shared)
         let (_, body) = try await send(issuer, .get, "/us-east-1_LOCAL/.well-known/openid-configuration", authority: "localhost:7777")
         #expect(jsonObject(body)["issuer"] as? String == "http://localhost:7777/us-east-1_LOCAL")
         let (_, hostile) = try await send(issuer, .get, "/us-east-1_LOCAL/.well-known/openid-configuration", authority: "evil\"/x")

@@ -13,7 +13,7 @@ import Testing
     let issuer: LocalIssuer
 
     init() throws {
-        issuer = try LocalIssuer(configuration: Self.chainingConfiguration, options: .init(issuerBase: "http://idp.test", now: clock.closure))
+        issuer = try LocalIssuer(configuration: Self.chainingConfiguration, options: .init(issuerBase: "http://idp.test", now: clock.closure), signingKey: TestSigningKey.shared)
     }
 
     /// The demo plus a role `auditor` that trusts the `orders` role (role chaining).

@@ -7,7 +7,7 @@ import Testing
     let issuer: LocalIssuer
 
     init() throws {
-        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"))
+        issuer = try LocalIssuer(options: .init(issuerBase: "http://idp.test"), signingKey: TestSigningKey.shared)
     }
 
     /// Unsigned or garbled requests get STS's `<ErrorResponse>`, never a server error, and learn

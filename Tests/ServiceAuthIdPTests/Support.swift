@@ -59,3 +59,10 @@ func cognitoHeaders(target: String = "AWSCognitoIdentityProviderService.Initiate
     fields[HTTPField.Name("X-Amz-Target")!] = target
     return fields
 }
+
+/// One RS256 key for every test issuer: generating an RSA-2048 key takes a noticeable part of
+/// a second of CPU, and tests build an issuer per case, so fresh keys would hold the test
+/// runner's threads for many seconds and starve the tests that measure deadlines.
+enum TestSigningKey {
+    static let shared: JWTSigner = try! SigningKeyRing.generateKey()
+}
