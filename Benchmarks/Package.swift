@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Fixtures shared by the suites: Cognito-shaped tokens, keys, an in-memory JWKS
@@ -44,6 +46,27 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // Not a benchmark: the peer a Swift user would pick instead (Hummingbird 2, and
+        // hummingbird-auth + jwt-kit verifying RS256 per request), loaded side by side with
+        // the samples by Scripts/bench-http.sh.
+        .executableTarget(
+            name: "HummingbirdPeer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Not a benchmark: a fixed-rate (open-loop) load generator reporting latency from each
+        // request's due time, for the chain's p99 with and without auth (Scripts/bench-http.sh).
+        .executableTarget(
+            name: "OpenLoopLoad",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -13,13 +13,21 @@
 #   chain   A = gateway → orders → inventory without auth   B = the same with auth
 #           (GET /orders/{id}: user JWT verified by every hop, client-credentials token
 #           gateway → orders, SigV4 orders → inventory)
+#   peer    the server a Swift user would pick instead, side by side (Benchmarks/Sources/
+#           HummingbirdPeer): Hummingbird 2 GET /hello vs our gateway GET /healthz (no auth on
+#           that route), and Hummingbird + hummingbird-auth + jwt-kit GET /whoami (RS256 verified
+#           per request) vs our gateway GET /whoami (caches on); run in turn, round after round
+#   open    the chain at a fixed request rate (Benchmarks/Sources/OpenLoopLoad): latency from
+#           each request's due time, auth vs no auth (closed-loop wrk hides stalls)
 # "Without auth" runs the same binaries with `--no-auth` when they support it. When they do
 # not, the whoami baseline falls back to the public GET /healthz of the same server and the
 # chain pair is skipped; the table says so.
 #
 # Environment: DURATION (seconds per run, default 10), CONNECTIONS (default 16),
 # THREADS (wrk threads, default 2), ROUNDS (A/B rounds per pair, default 2),
-# OUT (results folder, default .build/bench-http), SKIP_BUILD=1 to reuse a release build.
+# OUT (results folder, default .build/bench-http), SKIP_BUILD=1 to reuse a release build,
+# PEER=0 to skip the Hummingbird peer, OPEN_RATE (requests/s of the open-loop chain runs,
+# default 1000; 0 skips them), OPEN_CONNECTIONS (default 64).
 # Requires: swift, python3, wrk and curl (both installed with apt-get when missing).
 set -euo pipefail
 
@@ -29,6 +37,9 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-2}
 OUT=${OUT:-$ROOT/.build/bench-http}
+PEER=${PEER:-1}
+OPEN_RATE=${OPEN_RATE:-1000}
+OPEN_CONNECTIONS=${OPEN_CONNECTIONS:-64}
 mkdir -p "$OUT"
 RESULTS="$OUT/results.tsv"
 
@@ -52,8 +63,14 @@ command -v python3 >/dev/null 2>&1 || { echo "error: python3 is required" >&2; e
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   log "building release binaries"
   swift build -c release --package-path "$ROOT" >&2
+  if [ "$PEER" = 1 ] || [ "$OPEN_RATE" != 0 ]; then
+    log "building the Hummingbird peer and the open-loop generator (Benchmarks package)"
+    swift build -c release --package-path "$ROOT/Benchmarks" --product HummingbirdPeer >&2
+    swift build -c release --package-path "$ROOT/Benchmarks" --product OpenLoopLoad >&2
+  fi
 fi
 BIN=$(swift build -c release --package-path "$ROOT" --show-bin-path)
+BENCH_BIN=$(swift build -c release --package-path "$ROOT/Benchmarks" --show-bin-path)
 for executable in serviceauth gateway orders inventory; do
   [ -x "$BIN/$executable" ] || { echo "error: $BIN/$executable is missing (are the sample services built?)" >&2; exit 2; }
 done
@@ -216,6 +233,43 @@ for round in $(seq 1 "$ROUNDS"); do
   run chain "B: auth" "$round" "$GATEWAY_AUTH/orders/1" "$AUTH_HEADER"
 done
 
+# --- the peer, side by side ------------------------------------------------------------
+if [ "$PEER" = 1 ]; then
+  [ -x "$BENCH_BIN/HummingbirdPeer" ] || { echo "error: $BENCH_BIN/HummingbirdPeer is missing (PEER=0 skips it)" >&2; exit 2; }
+  curl -fsS "$JWKS" >"$OUT/jwks.json"
+  start peer "$BENCH_BIN/HummingbirdPeer" --port 0 --jwks-file "$OUT/jwks.json" --issuer "$ISSUER" --client-id web
+  PEER_URL=$URL
+  curl -fsS "$PEER_URL/whoami" -H "$AUTH_HEADER" >/dev/null ||
+    { echo "error: the peer does not verify the user token; see $OUT/peer.err" >&2; exit 1; }
+  for round in $(seq 1 "$ROUNDS"); do
+    run peer "1 Hummingbird, no auth (/hello)" "$round" "$PEER_URL/hello"
+    run peer "2 this project, no auth on the route (/healthz)" "$round" "$GATEWAY_AUTH/healthz"
+    run peer "3 Hummingbird + jwt-kit, RS256 per request (/whoami)" "$round" "$PEER_URL/whoami" "$AUTH_HEADER"
+    run peer "4 this project, user JWT, caches on (/whoami)" "$round" "$GATEWAY_AUTH/whoami" "$AUTH_HEADER"
+  done
+fi
+
+# --- the chain at a fixed rate (open loop) ---------------------------------------------
+OPEN_RESULTS="$OUT/open-loop.tsv"
+printf 'config\tround\tdue\tcompleted\terrors\tnon2xx\tachieved_rps\tp50_us\tp90_us\tp99_us\tp999_us\tmax_us\n' >"$OPEN_RESULTS"
+if [ "$OPEN_RATE" != 0 ] && [ "$NO_AUTH" = 1 ]; then
+  [ -x "$BENCH_BIN/OpenLoopLoad" ] || { echo "error: $BENCH_BIN/OpenLoopLoad is missing (OPEN_RATE=0 skips it)" >&2; exit 2; }
+  open_run() {
+    local config=$1 round=$2 url=$3
+    shift 3
+    local headers=() header line
+    for header in "$@"; do headers+=(--header "$header"); done
+    line=$("$BENCH_BIN/OpenLoopLoad" --url "$url" --rate "$OPEN_RATE" --duration "$DURATION" \
+      --connections "$OPEN_CONNECTIONS" "${headers[@]}" 2>>"$OUT/open-loop.err" | grep '^RESULT')
+    printf '%s\t%s\t%s\n' "$config" "$round" "$(printf '%s' "$line" | cut -f2-)" >>"$OPEN_RESULTS"
+    log "open/$config round $round: p99 $(tail -n 1 "$OPEN_RESULTS" | cut -f10) µs at $OPEN_RATE req/s"
+  }
+  for round in $(seq 1 "$ROUNDS"); do
+    open_run "A: no auth" "$round" "$GATEWAY_NOAUTH/orders/1"
+    open_run "B: auth" "$round" "$GATEWAY_AUTH/orders/1" "$AUTH_HEADER"
+  done
+fi
+
 # --- summary -----------------------------------------------------------------------------
 {
   echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
@@ -244,6 +298,38 @@ for pair in pairs:
     if a and b:
         print(f"{pair}: throughput B/A = {b['requests_per_s'] / a['requests_per_s']:.3f}, "
               f"p50 B/A = {b['p50_us'] / a['p50_us']:.3f}, p99 B/A = {b['p99_us'] / a['p99_us']:.3f}")
+peer = {key[1]: value for key, value in medians.items() if key[0] == "peer"}
+if all(k in peer for k in "1234"):
+    rps = {k: peer[k]["requests_per_s"] for k in "1234"}
+    print()
+    print("Side by side with the peer (median req/s ratios):")
+    print(f"- the server without auth vs Hummingbird bare: {rps['2'] / rps['1']:.2f} x (goal >= 1.10)")
+    print(f"- JWT auth (caches on) vs Hummingbird + jwt-kit: {rps['4'] / rps['3']:.2f} x (goal >= 2.0)")
+    print(f"- JWT auth (caches on) vs the same server without auth: {rps['4'] / rps['2']:.2f} x (goal >= 0.90)")
+PY
+  python3 - "$OPEN_RESULTS" "$OPEN_RATE" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+if not rows:
+    sys.exit(0)
+configs = {}
+for row in rows:
+    configs.setdefault(row["config"], []).append(row)
+print()
+print(f"Open loop: the chain at {sys.argv[2]} requests/s, latency from each request's due time")
+print()
+print("| configuration | completed/due | errors + non-2xx | p50 µs | p90 µs | p99 µs | p99.9 µs | max µs |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+p99 = {}
+for config, runs in configs.items():
+    m = {c: statistics.median(float(r[c]) for r in runs) for c in ("p50_us", "p90_us", "p99_us", "p999_us", "max_us")}
+    done = sum(int(r["completed"]) for r in runs); due = sum(int(r["due"]) for r in runs)
+    bad = sum(int(r["errors"]) + int(r["non2xx"]) for r in runs)
+    p99[config[0]] = m["p99_us"]
+    print(f"| {config} | {done}/{due} | {bad} | {m['p50_us']:.0f} | {m['p90_us']:.0f} | {m['p99_us']:.0f} | {m['p999_us']:.0f} | {m['max_us']:.0f} |")
+if "A" in p99 and "B" in p99 and p99["A"] > 0:
+    print()
+    print(f"open-loop chain: p99 auth / no auth = {p99['B'] / p99['A']:.2f} (goal <= 1.15)")
 PY
 } | tee "$OUT/summary.md"
 log "raw results: $RESULTS"
