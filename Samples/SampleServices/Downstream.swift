@@ -85,8 +85,9 @@ struct Downstream: Sendable {
             }
             return Responses.json(ChainResponse(service: service, result: downstream.result, hops: [hop] + downstream.hops))
         } catch {
-            // The error is a token/credential/transport failure; its type says enough.
-            return Responses.error("downstream_unavailable", message: "\(name) call failed: \(type(of: error))", status: .badGateway)
+            // A token/credential/transport failure: only what names no address (e.g. "refused
+            // to follow a redirect (HTTP 307)", "the connection failed") is said.
+            return Responses.error("downstream_unavailable", message: "\(name) call failed: \(HTTPTransportError.safeDescription(of: error))", status: .badGateway)
         }
     }
 }

@@ -41,3 +41,35 @@ struct LoopbackHostTests {
         #expect(transport.requestCount == 0)
     }
 }
+
+/// Key and credential fetches refuse plain http to hosts off the machine: anyone on the path
+/// could swap the keys (and mint tokens) or read the temporary secret.
+@Suite("Plain http only to loopback for keys and credentials")
+struct PlainHTTPFetchTests {
+    @Test(arguments: ["http://10.0.0.7/jwks.json", "http://127.evil.example/jwks.json", "http://issuer.example/jwks.json"])
+    func jwksOverPlainHTTPIsRefused(_ uri: String) async {
+        let transport = FakeJWKSTransport()
+        let cache = JWKSCache(jwksURI: uri, transport: transport)
+        do {
+            try await cache.hydrate()
+            Issue.record("keys were fetched from \(uri)")
+        } catch {
+            #expect(error.code == .jwksUnavailable)
+        }
+        #expect(transport.requestCount == 0)
+        var allowed = JWKSCache.Configuration(source: .jwksURI(uri))
+        allowed.allowInsecureHTTP = true
+        try? await JWKSCache(configuration: allowed, transport: transport).hydrate()
+        #expect(transport.requestCount == 1)
+    }
+
+    @Test func stsOverPlainHTTPIsRefused() async {
+        let transport = TokenTestTransport(.token(prefix: "never-sent", expiresIn: 3600))
+        let provider = AssumeRoleCredentialsProvider(
+            configuration: .init(roleArn: "arn:aws:iam::123456789012:role/orders", roleSessionName: "s", stsEndpoint: "http://sts.example/"),
+            sourceCredentials: StaticCredentialsProvider(accessKeyId: "AKIAORDERSSERVICE001", secretAccessKey: "secret"),
+            transport: transport)
+        await #expect(throws: AWSCredentialsError.self) { _ = try await provider.credentials() }
+        #expect(transport.requestCount == 0)
+    }
+}

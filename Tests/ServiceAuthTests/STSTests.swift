@@ -28,7 +28,8 @@ struct STSTests {
                     roleArn: STSFake.roleArn,
                     roleSessionName: "orders-test",
                     durationSeconds: durationSeconds,
-                    stsEndpoint: "http://sts.local:4566"
+                    stsEndpoint: "http://sts.local:4566",
+                    allowInsecureHTTP: true  // an in-memory fake, not a network
                 ),
                 sourceCredentials: StaticCredentialsProvider(sts.sourceCredentials),
                 transport: transport,
@@ -103,7 +104,7 @@ struct STSTests {
         // Wrong source secret: the fake STS's SigV4 verifier refuses the AssumeRole call.
         let clock = fixture.clock
         let wrongSecret = AssumeRoleCredentialsProvider(
-            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "x", stsEndpoint: "http://sts.local:4566"),
+            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "x", stsEndpoint: "http://sts.local:4566", allowInsecureHTTP: true),
             sourceCredentials: StaticCredentialsProvider(accessKeyId: STSFake.userAccessKeyId, secretAccessKey: "wrong"),
             transport: fixture.transport,
             now: { clock.now }
@@ -112,7 +113,7 @@ struct STSTests {
             try await wrongSecret.credentials()
         }
         let garbage = AssumeRoleCredentialsProvider(
-            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "x", stsEndpoint: "http://sts.local:4566"),
+            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "x", stsEndpoint: "http://sts.local:4566", allowInsecureHTTP: true),
             sourceCredentials: StaticCredentialsProvider(fixture.sts.sourceCredentials),
             transport: ClosureTransport { _, _ in (HTTPResponse(status: .ok), Array("<not-xml".utf8)) },
             now: { clock.now }

@@ -30,6 +30,9 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
         public var timeout: Duration
         /// The largest STS response accepted (default 64 KiB).
         public var maxResponseBytes: Int
+        /// Whether a plain `http` STS endpoint on a host other than the loopback interface is
+        /// allowed. Off by default: the answer carries the temporary secret in clear text.
+        public var allowInsecureHTTP: Bool
 
         /// Creates a configuration.
         ///
@@ -42,6 +45,7 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
         ///   - refreshAhead: Refresh this many seconds before expiry (default 300).
         ///   - timeout: Deadline of one STS call (default 10 s).
         ///   - maxResponseBytes: Largest STS response (default 64 KiB).
+        ///   - allowInsecureHTTP: Allow plain `http` to non-loopback hosts (default `false`).
         public init(
             roleArn: String,
             roleSessionName: String,
@@ -50,7 +54,8 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
             region: String = "us-east-1",
             refreshAhead: TimeInterval = 300,
             timeout: Duration = .seconds(10),
-            maxResponseBytes: Int = 65_536
+            maxResponseBytes: Int = 65_536,
+            allowInsecureHTTP: Bool = false
         ) {
             self.roleArn = roleArn
             self.roleSessionName = roleSessionName
@@ -60,6 +65,7 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
             self.refreshAhead = refreshAhead
             self.timeout = timeout
             self.maxResponseBytes = maxResponseBytes
+            self.allowInsecureHTTP = allowInsecureHTTP
         }
     }
 
@@ -159,6 +165,7 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
             transport: transport,
             timeout: configuration.timeout,
             maxResponseBytes: configuration.maxResponseBytes,
+            allowInsecureHTTP: configuration.allowInsecureHTTP,
             date: now()
         )
         guard document.root == "AssumeRoleResponse", let accessKeyId = document.values["AccessKeyId"],
@@ -179,10 +186,14 @@ enum STSQuery {
         transport: any HTTPTransport,
         timeout: Duration,
         maxResponseBytes: Int,
+        allowInsecureHTTP: Bool,
         date: Date
     ) async throws -> STSXMLDocument {
         guard var request = HTTPRequest(method: .post, urlString: endpoint) else {
             throw AWSCredentialsError.invalidResponse("invalid STS endpoint \(endpoint)")
+        }
+        if request.scheme == "http", !allowInsecureHTTP, !LoopbackHost.isLoopback(authority: request.authority ?? "") {
+            throw AWSCredentialsError.invalidResponse("refusing to call STS over plain http on a non-loopback host (set allowInsecureHTTP)")
         }
         let body = Array(
             parameters.map { "\(SigV4Canonical.encode($0.0))=\(SigV4Canonical.encode($0.1))" }.joined(separator: "&")

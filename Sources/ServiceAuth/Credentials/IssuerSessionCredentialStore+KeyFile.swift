@@ -34,7 +34,9 @@ extension IssuerSessionCredentialStore {
         if path.hasPrefix("http://") || path.hasPrefix("https://") {
             throw LoadError(reason: "the issuer's session key is read from the file `serviceauth idp --session-key-file` writes, not from a URL")
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO (or device) put in the key file's place must not hang start-up; it
+        // opens at once and is refused below as not a regular file. Regular files ignore it.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw LoadError(reason: "cannot read the issuer key file \(path)") }
         defer { close(descriptor) }
         var status = stat()

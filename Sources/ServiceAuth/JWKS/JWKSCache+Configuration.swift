@@ -35,6 +35,10 @@ extension JWKSCache {
         public var maxKeys: Int
         /// The deadline of one fetch. Default 5 s.
         public var fetchTimeout: Duration
+        /// Whether keys (or the discovery document) may be fetched over plain `http` from a host
+        /// other than the loopback interface. Off by default: anyone on the path could swap the
+        /// keys and so mint any token.
+        public var allowInsecureHTTP: Bool
 
         /// Creates a configuration.
         ///
@@ -48,6 +52,7 @@ extension JWKSCache {
         ///   - maxResponseBytes: Response size limit.
         ///   - maxKeys: Key count limit.
         ///   - fetchTimeout: Fetch deadline.
+        ///   - allowInsecureHTTP: Allow plain `http` to non-loopback hosts (default `false`).
         public init(
             source: Source,
             unknownKeyCooldown: Duration = .seconds(10),
@@ -57,7 +62,8 @@ extension JWKSCache {
             maximumStaleness: Duration = .seconds(86_400),
             maxResponseBytes: Int = 64 * 1024,
             maxKeys: Int = 64,
-            fetchTimeout: Duration = .seconds(5)
+            fetchTimeout: Duration = .seconds(5),
+            allowInsecureHTTP: Bool = false
         ) {
             self.source = source
             self.unknownKeyCooldown = unknownKeyCooldown
@@ -68,6 +74,7 @@ extension JWKSCache {
             self.maxResponseBytes = maxResponseBytes
             self.maxKeys = maxKeys
             self.fetchTimeout = fetchTimeout
+            self.allowInsecureHTTP = allowInsecureHTTP
         }
     }
 }
