@@ -192,7 +192,7 @@ enum STSQuery {
         guard var request = HTTPRequest(method: .post, urlString: endpoint) else {
             throw AWSCredentialsError.invalidResponse("invalid STS endpoint \(endpoint)")
         }
-        if request.scheme == "http", !allowInsecureHTTP, !LoopbackHost.isLoopback(authority: request.authority ?? "") {
+        if !LoopbackHost.permitsPlainHTTP(request, allowInsecureHTTP: allowInsecureHTTP) {
             throw AWSCredentialsError.invalidResponse("refusing to call STS over plain http on a non-loopback host (set allowInsecureHTTP)")
         }
         let body = Array(

@@ -351,7 +351,7 @@ public final class JWKSCache: Sendable {
         guard let request = HTTPRequest(method: .get, urlString: uri, headerFields: fields) else {
             throw JWTError(.jwksUnavailable, "the JWKS URL is invalid")
         }
-        if request.scheme == "http", !configuration.allowInsecureHTTP, !LoopbackHost.isLoopback(authority: request.authority ?? "") {
+        if !LoopbackHost.permitsPlainHTTP(request, allowInsecureHTTP: configuration.allowInsecureHTTP) {
             throw JWTError(.jwksUnavailable, "refusing to fetch keys over plain http from a non-loopback host (set allowInsecureHTTP)")
         }
         let transport = self.transport

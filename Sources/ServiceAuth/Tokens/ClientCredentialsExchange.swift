@@ -67,7 +67,7 @@ struct ClientCredentialsExchange: Sendable {
         guard var request = HTTPRequest(method: .post, urlString: configuration.tokenEndpoint) else {
             return .failure(TokenProviderError(code: .invalidConfiguration, message: "the token endpoint is not an absolute http(s) URL"))
         }
-        if request.scheme == "http", !configuration.allowInsecureHTTP, !LoopbackHost.isLoopback(authority: request.authority ?? "") {
+        if !LoopbackHost.permitsPlainHTTP(request, allowInsecureHTTP: configuration.allowInsecureHTTP) {
             return .failure(
                 TokenProviderError(
                     code: .invalidConfiguration,
