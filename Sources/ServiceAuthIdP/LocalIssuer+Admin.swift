@@ -1,3 +1,4 @@
+import ServiceAuth
 import HTTPTypes
 import Foundation
 
@@ -11,7 +12,7 @@ extension LocalIssuer {
             return .json(["error": "not_found"], status: .notFound)
         }
         let authorization = request.headerFields[.authorization]
-        guard let presented = authorization.flatMap(Self.bearerToken), Self.constantTimeEqual(presented, expected) else {
+        guard let presented = authorization.flatMap(Self.bearerToken), SecretComparison.equal(presented, expected) else {
             metrics.error(api: "http", code: "unauthorized")
             // The token is never logged, nor what was presented instead.
             options.logger.notice("admin request refused", metadata: ["path": "\(IdPConfiguration.printable(path))"])

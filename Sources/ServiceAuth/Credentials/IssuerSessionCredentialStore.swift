@@ -82,7 +82,7 @@ public struct IssuerSessionCredentialStore: CredentialStore {
         } catch {
             throw SigV4Error.invalidClientTokenId("the security token included in the request is invalid")
         }
-        guard JSONFileCredentialStore.constantTimeEqual(claims.accessKeyId, accessKeyId) else {
+        guard SecretComparison.equal(claims.accessKeyId, accessKeyId) else {
             throw SigV4Error.invalidClientTokenId("the security token does not belong to the access key id")
         }
         try checkLifetime(of: claims, now: now())

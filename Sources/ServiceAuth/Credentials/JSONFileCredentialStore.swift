@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 
 /// Long-term (or fixed temporary) credentials from a JSON file:
@@ -96,7 +95,7 @@ public struct JSONFileCredentialStore: CredentialStore, CustomStringConvertible 
         guard let entry = entries[accessKeyId] else { return nil }
         switch (entry.sessionToken, sessionToken) {
         case (nil, nil): break
-        case (let expected?, let given?) where Self.constantTimeEqual(expected, given): break
+        case (let expected?, let given?) where SecretComparison.equal(expected, given): break
         default: throw SigV4Error.invalidClientTokenId("the security token included in the request is invalid")
         }
         return StoredCredential(secretAccessKey: entry.secretAccessKey, principal: entry.principal)
@@ -105,9 +104,4 @@ public struct JSONFileCredentialStore: CredentialStore, CustomStringConvertible 
     /// A description without secrets.
     public var description: String { "JSONFileCredentialStore(\(entries.count) access keys)" }
 
-    /// Compares two secrets without leaking where they differ, via their SHA-256 digests
-    /// (swift-crypto compares digests in constant time).
-    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        SHA256.hash(data: Array(lhs.utf8)) == SHA256.hash(data: Array(rhs.utf8))
-    }
 }

@@ -1,3 +1,4 @@
+import ServiceAuth
 import Crypto
 import Foundation
 import HTTPTypes
@@ -59,7 +60,7 @@ extension LocalIssuer {
         // Unknown user and wrong password answer alike, so the API cannot enumerate users
         // (Cognito's "prevent user existence errors").
         let user = usersByName[username]
-        let passwordMatches = Self.constantTimeEqual(password, user?.password ?? "\u{0}no user")
+        let passwordMatches = SecretComparison.equal(password, user?.password ?? "\u{0}no user")
         guard let user, passwordMatches else { throw .notAuthorized("Incorrect username or password.") }
 
         let now = Int(options.now().timeIntervalSince1970)
@@ -112,7 +113,7 @@ extension LocalIssuer {
         let key = SymmetricKey(data: Data(secret.utf8))
         let matches = usernames.contains { username in
             let mac = HMAC<SHA256>.authenticationCode(for: Data((username + client.clientId).utf8), using: key)
-            return Self.constantTimeEqual(Data(mac).base64EncodedString(), given)
+            return SecretComparison.equal(Data(mac).base64EncodedString(), given)
         }
         guard matches else { throw .notAuthorized("Unable to verify secret hash for client \(clientName)") }
     }

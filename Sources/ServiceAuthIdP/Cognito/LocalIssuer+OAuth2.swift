@@ -1,4 +1,4 @@
-import Crypto
+import ServiceAuth
 import Foundation
 import HTTPTypes
 
@@ -68,7 +68,7 @@ extension LocalIssuer {
         guard let expected = client.clientSecret else {
             throw .unauthorizedClient("a public client (no secret) cannot use the client_credentials grant")
         }
-        guard let secret, Self.constantTimeEqual(secret, expected) else { throw .invalidClient(basic: usesBasic) }
+        guard let secret, SecretComparison.equal(secret, expected) else { throw .invalidClient(basic: usesBasic) }
         return client
     }
 
@@ -103,15 +103,5 @@ extension LocalIssuer {
             let id = form["i"]
         else { return nil }
         return (id, form["s"] ?? "")
-    }
-
-    /// Compares secrets without leaking where they differ: both are hashed first, so the
-    /// comparison always covers 32 bytes whatever the lengths.
-    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let a = SHA256.hash(data: Data(lhs.utf8))
-        let b = SHA256.hash(data: Data(rhs.utf8))
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
     }
 }
