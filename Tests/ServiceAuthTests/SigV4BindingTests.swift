@@ -60,6 +60,9 @@ struct SigV4BindingTests {
         #expect(names.accepts("[::1]:80"))
         #expect(!names.accepts("inventory.internal.evil"))
         #expect(!names.accepts("evil.inventory.internal"))
+        // Not an authority: a bracketed literal with trailing text, userinfo.
+        #expect(!names.accepts("[::1].evil"))
+        #expect(!names.accepts("user@inventory.internal"))
     }
 
     @Test func theListeningAddressIsAcceptedOnlyOnItsOwnPort() async throws {

@@ -25,8 +25,8 @@ public enum LoopbackHost {
     /// - Parameter authority: The authority of a request or URL, without userinfo.
     /// - Returns: `false` for anything else, including any authority with userinfo (`@`).
     public static func isLoopback(authority: some StringProtocol) -> Bool {
-        guard let host = host(ofAuthority: Substring(authority)) else { return false }
-        return isLoopback(host: host)
+        guard let authority = Authority(Substring(authority)) else { return false }
+        return isLoopback(host: authority.bareHost)
     }
 
     /// Whether an absolute `http(s)` URL's host is the loopback interface.
@@ -49,31 +49,6 @@ public enum LoopbackHost {
         if lowered == "localhost" || lowered == "localhost." { return true }
         if lowered == "::1" || lowered == "0:0:0:0:0:0:0:1" { return true }
         return ipv4Octets(lowered)?.first == 127
-    }
-
-    /// The host of an authority, or `nil` when it has userinfo or a malformed port.
-    static func host(ofAuthority authority: Substring) -> Substring? {
-        guard !authority.contains("@") else { return nil }
-        let host: Substring
-        let portPart: Substring
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            portPart = authority[authority.index(after: close)...]
-        } else if let colon = authority.firstIndex(of: ":") {
-            host = authority[..<colon]
-            portPart = authority[colon...]
-        } else {
-            host = authority
-            portPart = ""
-        }
-        if !portPart.isEmpty {
-            let digits = portPart.dropFirst()
-            guard portPart.first == ":", !digits.isEmpty, digits.count <= 5, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let port = Int(digits), port <= 65_535
-            else { return nil }
-        }
-        return host.isEmpty ? nil : host
     }
 
     /// The four octets of a canonical dotted-decimal IPv4 address (no leading zeros, which

@@ -52,7 +52,7 @@ public struct SigV4AcceptedHosts: Sendable, Hashable {
         var withPort = Set<String>()
         for name in names {
             let lowered = name.lowercased()
-            if Self.split(lowered).port != nil { withPort.insert(lowered) } else { plain.insert(lowered) }
+            if Authority(Substring(lowered))?.port != nil { withPort.insert(lowered) } else { plain.insert(lowered) }
         }
         self.names = plain
         self.namesWithPort = withPort
@@ -76,25 +76,12 @@ public struct SigV4AcceptedHosts: Sendable, Hashable {
         if acceptsAnyHost { return true }
         let lowered = host.lowercased()
         if namesWithPort.contains(lowered) { return true }
-        let (name, port) = Self.split(lowered)
-        if names.contains(String(name)) { return true }
-        guard listeningNames.contains(String(name)) else { return false }
-        guard let port else { return true }
-        return localPort.map { Int(port) == $0 } ?? false
-    }
-
-    /// Splits `host[:port]` (IPv6 literals in brackets) into the name and the port digits.
-    private static func split(_ value: String) -> (name: Substring, port: Substring?) {
-        let text = Substring(value)
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            let name = text[...close]
-            let rest = text[text.index(after: close)...]
-            guard rest.first == ":", rest.count > 1 else { return (name, nil) }
-            return (name, rest.dropFirst())
-        }
-        guard let colon = text.lastIndex(of: ":"), !text[..<colon].contains(":") else { return (text, nil) }
-        let port = text[text.index(after: colon)...]
-        guard !port.isEmpty, port.allSatisfy({ $0.isASCII && $0.isNumber }) else { return (text, nil) }
-        return (text[..<colon], port)
+        // A Host that is not a well-formed authority (`[::1].evil`, userinfo) names nothing.
+        guard let authority = Authority(Substring(lowered)) else { return false }
+        let name = String(authority.host)
+        if names.contains(name) { return true }
+        guard listeningNames.contains(name) else { return false }
+        guard let port = authority.port else { return true }
+        return localPort == port
     }
 }
