@@ -45,8 +45,4 @@ public struct SampleFlagError: Error, CustomStringConvertible {
     static func wrap<T>(_ flag: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch { throw SampleFlagError(flag: flag, reason: "\(error)") }
     }
-
-    static func wrapAsync<T>(_ flag: String, _ body: () async throws -> T) async throws -> T {
-        do { return try await body() } catch { throw SampleFlagError(flag: flag, reason: "\(error)") }
-    }
 }

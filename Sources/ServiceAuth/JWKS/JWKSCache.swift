@@ -160,13 +160,13 @@ public final class JWKSCache: Sendable {
         if let key = freshKey(keyID) { return key }
         let date = now()
         let decision: MissDecision = state.withLock { state in
-            if let key = state.keys.keysByID[keyID], keysUsable(at: date) {
-                // Stale but known: use it now and refresh in the background (if the rate limit
-                // allows), so no request waits on the issuer — during an outage not even one.
-                if state.inflight == nil, canFetch(state, at: date) { _ = startFetch(&state, at: date) }
-                return .use(key)
-            }
-            if state.keys.keysByID[keyID] != nil {
+            if let key = state.keys.keysByID[keyID] {
+                if keysUsable(at: date) {
+                    // Stale but known: use it now and refresh in the background (if the rate
+                    // limit allows), so no request waits on the issuer — during an outage not even one.
+                    if state.inflight == nil, canFetch(state, at: date) { _ = startFetch(&state, at: date) }
+                    return .use(key)
+                }
                 // Known but too stale to trust: only a successful fetch makes it usable again.
                 if let inflight = state.inflight { return .wait(inflight) }
                 guard canFetch(state, at: date) else { return .tooStale }
