@@ -97,7 +97,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         }
     }
 
-    private static let challenge = #"Bearer error="invalid_token""#
+    private static let challenge = AuthChallenge.bearerInvalidToken
 
     private static func failure(_ code: SigV4Error.Code, _ message: String) -> SigV4Error {
         SigV4Error(code, message, challenge: challenge)

@@ -12,17 +12,35 @@ public struct AuthFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public var status: HTTPResponse.Status
     /// The machine-readable code, e.g. `expired` or `SignatureDoesNotMatch`.
     public var code: String
-    /// The `WWW-Authenticate` challenge, e.g. `Bearer error="invalid_token"`.
-    public var challenge: String?
+    /// The `WWW-Authenticate` challenges, one field each, e.g. `Bearer error="invalid_token"`;
+    /// a route that accepts several mechanisms lists each of them.
+    public var challenges: [AuthChallenge]
     /// A human-readable explanation that is safe to show the caller.
     public var message: String
 
     /// Creates a failure.
-    public init(status: HTTPResponse.Status, code: String, challenge: String?, message: String) {
+    ///
+    /// - Parameters:
+    ///   - status: `401`, `403`, or the status of an infrastructure failure.
+    ///   - code: The machine-readable code.
+    ///   - challenges: The `WWW-Authenticate` challenges.
+    ///   - message: A message that is safe to show the caller.
+    public init(status: HTTPResponse.Status, code: String, challenges: [AuthChallenge], message: String) {
         self.status = status
         self.code = code
-        self.challenge = challenge
+        self.challenges = challenges
         self.message = message
+    }
+
+    /// Creates a failure with at most one challenge.
+    ///
+    /// - Parameters:
+    ///   - status: `401`, `403`, or the status of an infrastructure failure.
+    ///   - code: The machine-readable code.
+    ///   - challenge: The `WWW-Authenticate` challenge, if any.
+    ///   - message: A message that is safe to show the caller.
+    public init(status: HTTPResponse.Status, code: String, challenge: AuthChallenge?, message: String) {
+        self.init(status: status, code: code, challenges: challenge.map { [$0] } ?? [], message: message)
     }
 
     /// A readable description (code and message; never a credential).
@@ -33,7 +51,7 @@ public struct AuthFailure: Error, Sendable, Hashable, CustomStringConvertible {
         var fields = HTTPFields()
         fields[.contentType] = "application/json"
         fields[.cacheControl] = "no-store"
-        if let challenge { fields[.wwwAuthenticate] = challenge }
+        for challenge in challenges { fields.append(HTTPField(name: .wwwAuthenticate, value: challenge.headerValue)) }
         let body = #"{"error":"\#(JSONString.escape(code))","message":"\#(JSONString.escape(message))"}"#
         fields[.contentLength] = String(body.utf8.count)
         return (HTTPResponse(status: status, headerFields: fields), MessageBody(body))

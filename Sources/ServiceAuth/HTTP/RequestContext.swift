@@ -2,11 +2,12 @@ public import Logging
 
 /// What the server knows about a request besides its head and body.
 ///
-/// Server middleware receive it, may change it (an authenticator stores the verified
-/// identity in ``auth``) and pass it on with `next`.
+/// Server middleware receive it, may change it and pass it on with `next`. The verified
+/// identities (``auth``) are set only by the route's ``RouteSecurity``, at the same moment as
+/// ``AuthContext/current``, so the two never disagree.
 public struct RequestContext: Sendable {
-    /// The verified identities; empty until an authenticating middleware fills it in.
-    public var auth: AuthContext
+    /// The verified identities; empty until the route's ``RouteSecurity`` fills them in.
+    public package(set) var auth: AuthContext
     /// The route pattern that matched the request (e.g. `/orders/{id}`), if any.
     public var routePattern: String?
     /// Values of the route's path parameters, by name.
@@ -18,6 +19,9 @@ public struct RequestContext: Sendable {
     public var localPort: Int?
     /// A logger carrying request metadata.
     public var logger: Logger
+    /// The innermost step a prebuilt ``ServerMiddlewareChain`` ends in for this request (the
+    /// matched route's protected handler).
+    package var endpoint: ServerNext?
 
     /// Creates a request context.
     public init(

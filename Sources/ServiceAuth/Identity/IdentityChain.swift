@@ -4,7 +4,7 @@ public import HTTPTypes
 /// outermost first, as carried hop to hop in the `X-Auth-Chain` header
 /// (e.g. `X-Auth-Chain: gateway,orders`).
 ///
-/// The header is only a claim made by the caller. It is trusted (by ``IdentityChainMiddleware``)
+/// The header is only a claim made by the caller. It is trusted (by ``IdentityChainAuthenticator``)
 /// only from a caller whose own identity was verified, and it is bounded and restricted to a
 /// small character set so that it can be logged and shown (``AuthContext/summary``) safely.
 /// It is for audit and display; authorisation decisions should rest on verified identities.

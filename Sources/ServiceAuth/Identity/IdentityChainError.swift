@@ -20,6 +20,6 @@ public struct IdentityChainError: Error, Sendable, Hashable, CustomStringConvert
 
     /// The HTTP failure: `400` with `{"error":"invalid_chain"}`.
     public var authFailure: AuthFailure {
-        AuthFailure(status: .badRequest, code: Self.code, challenge: nil, message: message)
+        AuthFailure(status: .badRequest, code: Self.code, challenges: [], message: message)
     }
 }

@@ -65,11 +65,11 @@ public struct JWTError: Error, Sendable, Hashable, CustomStringConvertible, Auth
     public var authFailure: AuthFailure {
         switch code {
         case .missingScope, .missingGroup:
-            AuthFailure(status: .forbidden, code: code.rawValue, challenge: #"Bearer error="insufficient_scope""#, message: message)
+            AuthFailure(status: .forbidden, code: code.rawValue, challenge: .bearerInsufficientScope, message: message)
         case .missingToken:
-            AuthFailure(status: .unauthorized, code: code.rawValue, challenge: "Bearer", message: message)
+            AuthFailure(status: .unauthorized, code: code.rawValue, challenge: .bearer, message: message)
         default:
-            AuthFailure(status: .unauthorized, code: code.rawValue, challenge: #"Bearer error="invalid_token""#, message: message)
+            AuthFailure(status: .unauthorized, code: code.rawValue, challenge: .bearerInvalidToken, message: message)
         }
     }
 

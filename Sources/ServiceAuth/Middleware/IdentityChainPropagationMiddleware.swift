@@ -5,7 +5,7 @@ public import HTTPTypes
 /// this service's own name, in `X-Auth-Chain` (see ``IdentityChain``).
 ///
 /// The next hop records it only if it verified this service's own credentials
-/// (``IdentityChainMiddleware``), so the chain is only as trustworthy as each hop's
+/// (``IdentityChainAuthenticator``), so the chain is only as trustworthy as each hop's
 /// authentication.
 public struct IdentityChainPropagationMiddleware: ClientMiddleware {
     /// This service's name, appended to the chain.

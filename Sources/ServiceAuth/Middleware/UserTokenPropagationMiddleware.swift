@@ -4,7 +4,7 @@ public import HTTPTypes
 /// verify the user itself instead of trusting this service's word for it.
 ///
 /// It reads the token that proved the inbound request's user (``AuthContext/current``'s
-/// ``AuthContext/userToken``, set by the bearer authenticator or ``PropagatedUserMiddleware``)
+/// ``AuthContext/userToken``, set by the bearer authenticator or ``PropagatedUserAuthenticator``)
 /// and sends it as `X-Forwarded-Authorization: Bearer <token>` (the header is configurable).
 /// When the inbound request had no user, the header is removed, so that a value set by
 /// application code can never pass as a propagated, verified user.

@@ -35,15 +35,12 @@ public struct SigV4Error: Error, Sendable, Hashable, AuthFailureConvertible, Cus
         public static let serviceUnavailable = Code(rawValue: "ServiceUnavailable")
     }
 
-    /// The challenge sent with SigV4 failures.
-    public static let sigV4Challenge = "AWS4-HMAC-SHA256"
-
     /// The error code.
     public var code: Code
     /// A safe, human-readable explanation.
     public var message: String
     /// The `WWW-Authenticate` challenge of the HTTP response.
-    public var challenge: String
+    public var challenge: AuthChallenge
 
     /// Creates an error.
     ///
@@ -52,7 +49,7 @@ public struct SigV4Error: Error, Sendable, Hashable, AuthFailureConvertible, Cus
     ///   - message: A message that must not contain credentials or signatures.
     ///   - challenge: The `WWW-Authenticate` challenge; `AWS4-HMAC-SHA256` unless the
     ///     credential travelled as a bearer token.
-    public init(_ code: Code, _ message: String, challenge: String = SigV4Error.sigV4Challenge) {
+    public init(_ code: Code, _ message: String, challenge: AuthChallenge = .sigV4) {
         self.code = code
         self.message = message
         self.challenge = challenge

@@ -17,9 +17,11 @@ import NIOPosix
 /// progress (`408`), bounds the number of connections, closes idle connections, and answers
 /// malformed or ambiguous requests with `400` without disturbing other connections.
 ///
-/// Middleware run **before routing**: an unauthenticated request to an unknown path is
-/// refused by the authenticator, not told that the path does not exist. The matched route's
-/// pattern and parameters are in the ``RequestContext`` so policy can depend on them.
+/// Each route carries its ``RouteSecurity`` (see ``Router``); the router's own security also
+/// guards unmatched requests, so an unauthenticated request to an unknown path is refused, not
+/// told that the path does not exist. Server middleware run around the routes; the chain is
+/// composed once, at start. Every ``AuthFailure`` thrown on the way is rendered here, in one
+/// place (status, `WWW-Authenticate`, `{"error":"<code>"}`).
 ///
 /// It conforms to swift-service-lifecycle's `Service`: on graceful shutdown (e.g. SIGTERM
 /// through a `ServiceGroup`) it stops accepting connections, lets in-flight requests finish,
@@ -291,24 +293,11 @@ public struct HTTPServer: Service {
     /// Runs the middleware chain and the router, turning thrown errors into responses.
     private func respond(to request: HTTPRequest, body: MessageBody, remoteAddress: String?) async -> (HTTPResponse, MessageBody) {
         var context = RequestContext(remoteAddress: remoteAddress, localPort: listening.port, logger: logger)
-        let match = router.match(method: request.method, path: request.path ?? "/")
-        if case .found(let pattern, let parameters, _) = match {
-            context.routePattern = pattern
-            context.pathParameters = parameters
-        }
+        let route = router.resolve(method: request.method, path: request.path ?? "/")
+        context.routePattern = route.pattern
+        context.pathParameters = route.parameters
         do {
-            return try await chain.run(request, body: body, context: context) { request, body, context in
-                switch match {
-                case .found(_, _, let handler):
-                    return try await handler(request, body, context)
-                case .methodNotAllowed(let methods):
-                    var response = Responses.error("method_not_allowed", message: "method not allowed", status: .methodNotAllowed)
-                    response.0.headerFields[.allow] = methods.map(\.rawValue).joined(separator: ", ")
-                    return response
-                case .notFound:
-                    return Responses.error("not_found", message: "no such route", status: .notFound)
-                }
-            }
+            return try await chain.run(request, body: body, context: context, handler: route.handler)
         } catch let failure as any AuthFailureConvertible {
             return failure.authFailure.response()
         } catch let error as MessageBodyTooLarge {

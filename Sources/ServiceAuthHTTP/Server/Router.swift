@@ -4,55 +4,88 @@ public import ServiceAuth
 /// Handles a routed request: the innermost step of the server's middleware chain.
 public typealias RouteHandler = @Sendable (HTTPRequest, MessageBody, RequestContext) async throws -> (HTTPResponse, MessageBody)
 
-/// A small router: method plus path pattern, with `{name}` path parameters.
+/// A small router: method plus path pattern, and each route's ``RouteSecurity``.
 ///
-/// Patterns are matched segment by segment; `{id}` matches one non-empty segment and binds
-/// it (percent-decoded) to `id`; a final `*` matches any remainder. The first route added that
-/// matches wins. The query string is ignored for matching.
+/// Patterns are matched segment by segment: a literal matches itself, `{id}` matches one
+/// non-empty segment and binds it (percent-decoded) to `id`, `*` matches any one segment, and
+/// a final `**` matches whatever remains (including nothing). The first route added that
+/// matches wins; the query string is ignored for matching.
+///
+/// Security belongs to routes, written once next to the handlers it protects. Routes added
+/// directly get the router's ``security``, which also guards requests no route matches, so an
+/// unauthenticated request to an unknown path is refused (`401`), not told it does not exist;
+/// a group gives its routes their own:
 ///
 /// ```swift
-/// var router = Router()
+/// var router = Router(security: RouteSecurity([jwt], policy: .scopes("orders/invoke")))
+/// router.group(security: .public) { open in
+///     open.get("/healthz") { _, _, _ in Responses.text("ok\n") }
+/// }
 /// router.get("/orders/{id}") { request, body, context in
 ///     Responses.json(["id": context.pathParameters["id"]])
 /// }
 /// ```
+///
+/// Each handler is wrapped in its security once, when it is added.
 public struct Router: Sendable {
     struct Route: Sendable {
         var method: HTTPRequest.Method
         var pattern: String
         var segments: [Segment]
-        var handler: RouteHandler
+        var handler: ServerNext
     }
 
     enum Segment: Sendable, Hashable {
         case literal(String)
         case parameter(String)
+        case anySegment
         case rest
     }
 
-    /// The outcome of matching a request against the routes.
-    public enum Match: Sendable {
-        /// A route matched.
-        case found(pattern: String, parameters: [String: String], handler: RouteHandler)
-        /// A route has this path but not this method; lists the allowed methods.
-        case methodNotAllowed([HTTPRequest.Method])
-        /// No route has this path.
-        case notFound
+    /// The route a request resolved to.
+    public struct Resolution: Sendable {
+        /// The matched route's pattern, or `nil` when no route matched.
+        public var pattern: String?
+        /// The path parameters, by name.
+        public var parameters: [String: String]
+        /// The protected handler: the route's, or the router's answer for unmatched
+        /// requests (`404`, or `405` with `Allow`) behind the router's ``Router/security``.
+        public var handler: ServerNext
     }
 
+    /// The security of routes added without a group, and of requests no route matches.
+    public let security: RouteSecurity
     private var routes: [Route] = []
+    private let notFound: ServerNext
 
     /// Creates an empty router.
-    public init() {}
+    ///
+    /// - Parameter security: The security of routes added directly and of unmatched requests.
+    ///   Default ``RouteSecurity/public``.
+    public init(security: RouteSecurity = .public) {
+        self.security = security
+        self.notFound = security.protect { _, _, _ in Responses.error("not_found", message: "no such route", status: .notFound) }
+    }
 
-    /// Adds a route.
+    /// Adds a route with the router's security.
     ///
     /// - Parameters:
     ///   - method: The HTTP method.
     ///   - pattern: A path pattern such as `/orders/{id}`.
     ///   - handler: The handler.
     public mutating func on(_ method: HTTPRequest.Method, _ pattern: String, _ handler: @escaping RouteHandler) {
-        routes.append(Route(method: method, pattern: pattern, segments: Self.parse(pattern), handler: handler))
+        on(method, pattern, security: security, handler)
+    }
+
+    /// Adds a route with its own security.
+    ///
+    /// - Parameters:
+    ///   - method: The HTTP method.
+    ///   - pattern: A path pattern such as `/orders/{id}`.
+    ///   - security: The route's authenticators and policy.
+    ///   - handler: The handler.
+    public mutating func on(_ method: HTTPRequest.Method, _ pattern: String, security: RouteSecurity, _ handler: @escaping RouteHandler) {
+        routes.append(Route(method: method, pattern: pattern, segments: Self.parse(pattern), handler: security.protect(handler)))
     }
 
     /// Adds a `GET` route.
@@ -61,24 +94,49 @@ public struct Router: Sendable {
     /// Adds a `POST` route.
     public mutating func post(_ pattern: String, _ handler: @escaping RouteHandler) { on(.post, pattern, handler) }
 
-    /// Finds the route for a method and path (the query, if any, is ignored).
-    public func match(method: HTTPRequest.Method, path: String) -> Match {
+    /// Adds routes that share a path prefix and a security.
+    ///
+    /// - Parameters:
+    ///   - prefix: A path prefix for the group's patterns, e.g. `/admin`; empty for none.
+    ///   - security: The security of the group's routes.
+    ///   - build: Adds the routes.
+    public mutating func group(_ prefix: String = "", security: RouteSecurity, _ build: (inout RouteGroup) throws -> Void) rethrows {
+        var group = RouteGroup(prefix: prefix, security: security)
+        try build(&group)
+        for route in group.routes { on(route.method, route.pattern, security: route.security, route.handler) }
+    }
+
+    /// Finds the protected handler for a method and path (the query, if any, is ignored).
+    ///
+    /// - Parameters:
+    ///   - method: The request method; `HEAD` also matches `GET` routes.
+    ///   - path: The request target.
+    /// - Returns: The resolution; never fails, since unmatched requests get the router's answer.
+    public func resolve(method: HTTPRequest.Method, path: String) -> Resolution {
         let pathOnly = RequestPath.withoutQuery(path)
         let requestSegments = pathOnly.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPRequest.Method] = []
         for route in routes {
             guard let parameters = Self.bind(route.segments, to: requestSegments) else { continue }
             if route.method == method || (method == .head && route.method == .get) {
-                return .found(pattern: route.pattern, parameters: parameters, handler: route.handler)
+                return Resolution(pattern: route.pattern, parameters: parameters, handler: route.handler)
             }
-            allowed.append(route.method)
+            if !allowed.contains(route.method) { allowed.append(route.method) }
         }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed)
+        guard !allowed.isEmpty else { return Resolution(pattern: nil, parameters: [:], handler: notFound) }
+        let methods = allowed.map(\.rawValue).joined(separator: ", ")
+        return Resolution(pattern: nil, parameters: [:], handler: security.protect { _, _, _ in
+            var response = Responses.error("method_not_allowed", message: "method not allowed", status: .methodNotAllowed)
+            response.0.headerFields[.allow] = methods
+            return response
+        })
     }
 
-    private static func parse(_ pattern: String) -> [Segment] {
-        pattern.split(separator: "/", omittingEmptySubsequences: true).map { part in
-            if part == "*" { return .rest }
+    static func parse(_ pattern: String) -> [Segment] {
+        let parts = pattern.split(separator: "/", omittingEmptySubsequences: true)
+        return parts.enumerated().map { index, part in
+            if part == "**", index == parts.count - 1 { return .rest }
+            if part == "*" { return .anySegment }
             if part.hasPrefix("{"), part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
             return .literal(String(part))
         }
@@ -92,12 +150,60 @@ public struct Router: Sendable {
                 return parameters
             case .literal(let literal):
                 guard index < path.count, path[index] == literal else { return nil }
+            case .anySegment:
+                guard index < path.count else { return nil }
             case .parameter(let name):
                 guard index < path.count else { return nil }
                 parameters[name] = String(path[index]).removingPercentEncodingIfValid
             }
         }
         return segments.count == path.count ? parameters : nil
+    }
+}
+
+/// Routes being added to a ``Router`` with a shared path prefix and security.
+public struct RouteGroup: Sendable {
+    struct PendingRoute: Sendable {
+        var method: HTTPRequest.Method
+        var pattern: String
+        var security: RouteSecurity
+        var handler: RouteHandler
+    }
+
+    /// The prefix of the group's patterns.
+    public let prefix: String
+    /// The security of the group's routes.
+    public let security: RouteSecurity
+    var routes: [PendingRoute] = []
+
+    init(prefix: String, security: RouteSecurity) {
+        self.prefix = prefix
+        self.security = security
+    }
+
+    /// Adds a route; `pattern` is appended to the group's prefix.
+    public mutating func on(_ method: HTTPRequest.Method, _ pattern: String, _ handler: @escaping RouteHandler) {
+        routes.append(PendingRoute(method: method, pattern: Self.join(prefix, pattern), security: security, handler: handler))
+    }
+
+    /// Adds a `GET` route.
+    public mutating func get(_ pattern: String, _ handler: @escaping RouteHandler) { on(.get, pattern, handler) }
+
+    /// Adds a `POST` route.
+    public mutating func post(_ pattern: String, _ handler: @escaping RouteHandler) { on(.post, pattern, handler) }
+
+    /// Adds a nested group: its prefix is appended to this one's, and it has its own security.
+    public mutating func group(_ prefix: String = "", security: RouteSecurity, _ build: (inout RouteGroup) throws -> Void) rethrows {
+        var group = RouteGroup(prefix: Self.join(self.prefix, prefix), security: security)
+        try build(&group)
+        routes.append(contentsOf: group.routes)
+    }
+
+    static func join(_ prefix: String, _ pattern: String) -> String {
+        guard !prefix.isEmpty else { return pattern }
+        let head = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        guard !pattern.isEmpty, pattern != "/" else { return head.isEmpty ? "/" : head }
+        return head + (pattern.hasPrefix("/") ? pattern : "/" + pattern)
     }
 }
 

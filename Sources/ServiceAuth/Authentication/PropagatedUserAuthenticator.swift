@@ -1,6 +1,6 @@
 public import HTTPTypes
 
-/// Server middleware that verifies the end user's token propagated by the calling service
+/// Identifies the end user from the token the calling service propagated
 /// (`X-Forwarded-Authorization: Bearer <token>`, see ``UserTokenPropagationMiddleware``) and
 /// records the user beside the caller: ``AuthContext/user`` and ``AuthContext/userToken``.
 ///
@@ -11,10 +11,12 @@ public import HTTPTypes
 /// - A valid token: the user is recorded (it must be a ``Identity/Kind/user`` identity; a
 ///   service token forwarded as a user is refused with `wrong_token_use`).
 /// - An invalid token: `401` with the verifier's code (`expired`, `bad_signature`, ...).
-/// - A header that is not exactly one `Bearer <token>` (``BearerToken/extract(from:name:)``,
-///   at most ``BearerToken/maxHeaderLength`` bytes): `401 malformed`.
-/// - No header: no user; or `401 missing_token` when ``required`` is set.
-public struct PropagatedUserMiddleware: ServerMiddleware {
+/// - A header that is not exactly one `Bearer <token>`: `401 malformed`.
+/// - A propagated user on a request whose caller is itself a user: `401 malformed` (two users).
+/// - No header: absent; or `401 missing_token` when ``required`` is set.
+///
+/// It never identifies a caller on its own: put it after the caller's authenticator.
+public struct PropagatedUserAuthenticator: Authenticator {
     /// Verifies the propagated token (typically a `JWTVerifier` for the user pool).
     public let verifier: any BearerTokenVerifier
     /// The header that carries the token.
@@ -22,7 +24,7 @@ public struct PropagatedUserMiddleware: ServerMiddleware {
     /// Whether a request without a propagated user is refused.
     public let required: Bool
 
-    /// Creates the middleware.
+    /// Creates the authenticator.
     ///
     /// - Parameters:
     ///   - verifier: Verifies the propagated token.
@@ -38,33 +40,27 @@ public struct PropagatedUserMiddleware: ServerMiddleware {
         self.required = required
     }
 
-    /// Verifies the propagated user token, if any, and records the user.
-    ///
-    /// - Parameters:
-    ///   - request: The request.
-    ///   - body: The request body.
-    ///   - context: The context; `auth.user` and `auth.userToken` are set on success.
-    ///   - next: The rest of the chain.
-    /// - Returns: The response.
-    /// - Throws: An ``AuthFailure`` (401) for a missing (when required), malformed or invalid
-    ///   token; or whatever the rest of the chain throws.
-    public func intercept(
+    /// Verifies the propagated user token, if one was sent.
+    public func authenticate(
         _ request: HTTPRequest,
-        body: MessageBody,
-        context: RequestContext,
-        next: ServerNext
-    ) async throws -> (HTTPResponse, MessageBody) {
+        body: inout MessageBody,
+        auth: inout AuthContext,
+        context: RequestContext
+    ) async throws -> Bool {
         let token: String
         switch BearerToken.extract(from: request.headerFields, name: headerName) {
         case .missing:
-            if required {
-                throw AuthFailure(status: .unauthorized, code: "missing_token", challenge: "Bearer", message: "no propagated user token was sent")
+            guard !required else {
+                throw AuthFailure(status: .unauthorized, code: "missing_token", challenge: .bearer, message: "no propagated user token was sent")
             }
-            return try await next(request, body, context)
+            return false
         case .malformed, .noBearerCredential:
             throw Self.invalid("malformed", "the propagated user token header is not a single Bearer token")
         case .token(let value):
             token = value
+        }
+        guard auth.user == nil else {
+            throw Self.invalid("malformed", "the caller is a user and cannot propagate another one")
         }
         let user: Identity
         do {
@@ -77,13 +73,12 @@ public struct PropagatedUserMiddleware: ServerMiddleware {
         guard user.kind == .user else {
             throw Self.invalid("wrong_token_use", "the propagated token does not identify a user")
         }
-        var context = context
-        context.auth.user = user
-        context.auth.userToken = token
-        return try await next(request, body, context)
+        auth.user = user
+        auth.userToken = token
+        return true
     }
 
     private static func invalid(_ code: String, _ message: String) -> AuthFailure {
-        AuthFailure(status: .unauthorized, code: code, challenge: #"Bearer error="invalid_token""#, message: message)
+        AuthFailure(status: .unauthorized, code: code, challenge: .bearerInvalidToken, message: message)
     }
 }
