@@ -3,16 +3,10 @@ import HTTPTypes
 public import ServiceAuth
 import ServiceAuthHTTP
 
-/// **gateway**: the front door, modelled on API Gateway with a Lambda authorizer. The
-/// authorizer verifies the user's access token and returns an IAM-style policy that is
-/// evaluated against the request's method ARN; results are cached per token. The authorizer's
-/// context reaches the gateway's handlers in `context.auth.attributes` (what API Gateway hands
-/// its integration; `/whoami` shows it). Then gateway calls orders with its own
+/// **gateway**: the front door, modelled on API Gateway with a Cognito-backed authorizer: the
+/// user's access token is verified (and cached), and the scopes it grants become an IAM-style
+/// policy evaluated against the request's method ARN. Then gateway calls orders with its own
 /// client-credentials token and the propagated user token.
-///
-/// Security decision: the authorizer's context is *not* forwarded to orders as headers. Orders
-/// could not verify such claims; it verifies the user's token itself instead, which carries
-/// the same facts with the issuer's signature.
 public enum GatewayService {
     /// The API whose method ARNs the authorizer's policies name.
     public static func api(region: String) -> ExecuteAPIResource {
@@ -20,7 +14,7 @@ public enum GatewayService {
     }
 
     /// What each scope may call (the sample policy of the samples issue).
-    public static let rules: [JWTAuthorizer.Rule] = [
+    public static let rules: [ExecuteAPIRule] = [
         .allow(scope: "orders/read", method: "GET", path: "orders/*"),
         .allow(scope: "orders/write", method: "POST", path: "orders"),
         // Any valid token may ask who it is.
@@ -37,25 +31,19 @@ public enum GatewayService {
         guard let verifiers = try SampleVerifiers(options, transport: transport) else {
             throw SampleFlagError(flag: "--issuer", reason: "gateway verifies user tokens and needs the issuer")
         }
-        let api = api(region: options.region)
-        let middleware: [any ServerMiddleware] = [
-            AuthorizerMiddleware(
-                authorizer: JWTAuthorizer(verifier: verifiers.caller, resource: api, rules: rules),
-                resource: api,
-                cache: AuthorizerResultCache(ttl: .seconds(300)),
-                publicPaths: SampleService.publicPaths
-            ),
-        ]
+        let security = RouteSecurity(
+            [BearerTokenAuthenticator(verifier: verifiers.caller)],
+            policy: .executeAPI(api(region: options.region), rules: rules)
+        )
         let orders = Downstream(name: "orders", baseURL: options.ordersUrl, client: try ordersClient(options, transport: transport))
         return SampleService(
             name: "gateway",
             configuration: HTTPServerConfiguration(host: options.host, port: options.port),
-            router: routes(orders),
-            middleware: middleware,
+            security: security,
             metrics: ServiceMetrics(),
             companions: [verifiers.refresher],
             prepare: { try await verifiers.hydrate() }
-        )
+        ) { routes(&$0, orders) }
     }
 
     /// The benchmark baseline (`--no-auth`): the same routes, no verification, no credentials.
@@ -63,12 +51,11 @@ public enum GatewayService {
         let orders = Downstream(name: "orders", baseURL: options.ordersUrl, client: ServiceHTTPClient())
         return SampleService(
             name: "gateway", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
-            router: routes(orders), middleware: [], metrics: ServiceMetrics())
+            security: .public, metrics: ServiceMetrics()) { routes(&$0, orders) }
     }
 
     /// The business routes: each forwards to orders and prepends this hop.
-    private static func routes(_ orders: Downstream) -> Router {
-        var router = Router()
+    private static func routes(_ router: inout Router, _ orders: Downstream) {
         router.get("/orders/{id}") { _, _, context in
             let id = context.pathParameters["id"] ?? ""
             return await orders.call(.get, "/orders/\(PathSegment.encode(id))",
@@ -78,7 +65,6 @@ public enum GatewayService {
             let bytes = try await body.collect(upTo: 64 * 1024)
             return await orders.call(.post, "/orders", body: bytes, hop: Hop(service: "gateway", auth: context.auth), service: "gateway")
         }
-        return router
     }
 
     /// The client for orders: the gateway's own client-credentials token, the user's token

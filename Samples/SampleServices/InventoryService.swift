@@ -21,7 +21,7 @@ public enum InventoryService {
         if options.noAuth {
             // The benchmark baseline: the same routes, no verification.
             return SampleService(name: "inventory", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
-                                 router: routes(), middleware: [], metrics: ServiceMetrics())
+                                 security: .public, metrics: ServiceMetrics(), routes: routes)
         }
         let transport = AsyncHTTPTransport()
 
@@ -52,40 +52,29 @@ public enum InventoryService {
             credentialStore: CompositeCredentialStore(stores)
         )
         // Security decision: SigV4 only. A bearer token sent here, even a valid user JWT, is
-        // not a SigV4 signature and is refused.
-        var middleware: [any ServerMiddleware] = [
-            PublicPathsMiddleware(
-                publicPaths: SampleService.publicPaths,
-                wrapping: SigV4AuthenticatorMiddleware(
-                    verifier: verifier,
-                    allowedPrincipals: options.allowedPrincipal.isEmpty ? [defaultAllowedPrincipal] : options.allowedPrincipal
-                )
-            ),
-        ]
+        // not a SigV4 signature and is refused. The user is verified here again (orders vouches
+        // for nothing about the user), and the chain is believed only because the caller's
+        // signature was verified.
         let verifiers = try SampleVerifiers(options, transport: transport)
-        if let userVerifier = verifiers?.user {
-            // The user is verified here again: orders vouches for nothing about the user.
-            middleware.append(PublicPathsMiddleware(
-                publicPaths: SampleService.publicPaths,
-                wrapping: PropagatedUserMiddleware(verifier: userVerifier)))
-        }
-        // The chain header is believed only because the caller's signature was verified above.
-        middleware.append(IdentityChainMiddleware())
+        var authenticators: [any Authenticator] = [SigV4Authenticator(verifier: verifier)]
+        if let userVerifier = verifiers?.user { authenticators.append(PropagatedUserAuthenticator(verifier: userVerifier)) }
+        authenticators.append(IdentityChainAuthenticator())
+        let allowed = options.allowedPrincipal.isEmpty ? [defaultAllowedPrincipal] : options.allowedPrincipal
+        let security = RouteSecurity(authenticators, policy: .principals(matching: allowed))
 
         return SampleService(
             name: "inventory",
             configuration: HTTPServerConfiguration(host: options.host, port: options.port),
-            router: routes(),
-            middleware: middleware,
+            security: security,
             metrics: ServiceMetrics(),
             companions: verifiers.map { [$0.refresher] } ?? [],
-            prepare: { try await verifiers?.hydrate() }
+            prepare: { try await verifiers?.hydrate() },
+            routes: routes
         )
     }
 
     /// The business routes.
-    private static func routes() -> Router {
-        var router = Router()
+    private static func routes(_ router: inout Router) {
         router.get("/items/{id}") { _, _, context in
             let id = context.pathParameters["id"] ?? ""
             let item: [String: JSONScalar] = ["id": .string(id), "name": .string("item \(id)"), "stock": .number(Double(id.count * 7 % 50 + 1))]
@@ -102,6 +91,5 @@ public enum InventoryService {
             return Responses.json(ChainResponse(service: "inventory", result: JSONObject(["reservation": .object(reservation)]),
                                                 hops: [Hop(service: "inventory", auth: context.auth)]))
         }
-        return router
     }
 }

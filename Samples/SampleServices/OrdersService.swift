@@ -22,40 +22,36 @@ public enum OrdersService {
             // The benchmark baseline: the same routes, no verification, no credentials.
             let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: ServiceHTTPClient())
             return SampleService(name: "orders", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
-                                 router: routes(inventory), middleware: [], metrics: ServiceMetrics())
+                                 security: .public, metrics: ServiceMetrics()) { routes(&$0, inventory) }
         }
         let transport = AsyncHTTPTransport()
         guard let verifiers = try SampleVerifiers(options, transport: transport) else { throw SampleFlagError(flag: "--issuer", reason: "orders verifies bearer tokens and needs the issuer") }
 
         // Security decision: only a machine client holding `orders/invoke` may call orders; a
-        // user's own token, even with that scope, is not a service credential.
-        let policy = RoutePolicy(
-            default: .scopes("orders/invoke"),
-            rules: SampleService.publicPaths.map { RoutePolicy.Rule(pattern: $0, requirement: .public) }
+        // user's own token, even with that scope, is not a service credential. The user is
+        // verified again here, from the token itself, not from the gateway's word.
+        let security = RouteSecurity(
+            [
+                BearerTokenAuthenticator(verifier: verifiers.caller),
+                PropagatedUserAuthenticator(verifier: verifiers.user),
+                IdentityChainAuthenticator(),
+            ],
+            policy: .callerKind(.service) && .scopes("orders/invoke")
         )
-        let middleware: [any ServerMiddleware] = [
-            BearerJWTMiddleware(verifier: verifiers.caller, policy: policy),
-            PublicPathsMiddleware(publicPaths: SampleService.publicPaths, wrapping: ServiceCallerOnlyMiddleware()),
-            // The user is verified again here, from the token itself, not from the gateway's word.
-            PublicPathsMiddleware(publicPaths: SampleService.publicPaths, wrapping: PropagatedUserMiddleware(verifier: verifiers.user)),
-            IdentityChainMiddleware(),
-        ]
 
         let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: try inventoryClient(options, credentials: credentials ?? assumeRoleProvider(options, transport: transport)))
         return SampleService(
             name: "orders",
             configuration: HTTPServerConfiguration(host: options.host, port: options.port),
-            router: routes(inventory),
-            middleware: middleware,
+            security: security,
             metrics: ServiceMetrics(),
             companions: [verifiers.refresher],
             prepare: { try await verifiers.hydrate() }
-        )
+        ) { routes(&$0, inventory) }
     }
 
     /// The business routes: each forwards to inventory and prepends this hop.
-    private static func routes(_ inventory: Downstream) -> Router {
-        var router = Router()
+    private static func routes(_ router: inout Router, _ inventory: Downstream) {
         router.get("/orders/{id}") { _, _, context in
             let id = context.pathParameters["id"] ?? ""
             return await inventory.call(.get, "/items/\(PathSegment.encode(id))",
@@ -68,7 +64,6 @@ public enum OrdersService {
             return await inventory.call(.post, "/items/\(PathSegment.encode(order.item))/reserve", body: Array(payload),
                                         hop: Hop(service: "orders", auth: context.auth), service: "orders")
         }
-        return router
     }
 
     /// The client for inventory: user propagation, chain propagation, then SigV4 signing last
@@ -106,15 +101,4 @@ public enum OrdersService {
 struct OrderRequest: Codable, Sendable {
     var item: String
     var quantity: Int
-}
-
-/// Refuses callers that are not services (403), after a token was verified.
-struct ServiceCallerOnlyMiddleware: ServerMiddleware {
-    func intercept(_ request: HTTPRequest, body: MessageBody, context: RequestContext, next: ServerNext) async throws -> (HTTPResponse, MessageBody) {
-        guard context.auth.caller?.kind == .service else {
-            throw AuthFailure(status: .forbidden, code: "missing_scope", challenge: #"Bearer error="insufficient_scope""#,
-                              message: "only service callers may call this service")
-        }
-        return try await next(request, body, context)
-    }
 }

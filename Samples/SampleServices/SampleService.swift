@@ -22,43 +22,54 @@ public struct SampleService: Sendable {
     let readiness: ReadinessFlag
     let logger: Logger
 
+    /// Assembles a service.
+    ///
+    /// - Parameters:
+    ///   - name: The service's name.
+    ///   - configuration: The server's address and limits.
+    ///   - security: Who may call the service: it guards `/whoami`, the business routes and
+    ///     unmatched paths; `/healthz` and `/metrics` are public.
+    ///   - metrics: The service's metrics.
+    ///   - companions: Long-running helpers.
+    ///   - prepare: Loads what the service needs before it is ready.
+    ///   - routes: Adds the business routes (they get `security`).
     init(
         name: String,
         configuration: HTTPServerConfiguration,
-        router: Router,
-        middleware: [any ServerMiddleware],
+        security: RouteSecurity,
         metrics: ServiceMetrics,
         companions: [any Service] = [],
-        prepare: @escaping @Sendable () async throws -> Void = {}
+        prepare: @escaping @Sendable () async throws -> Void = {},
+        routes: (inout Router) -> Void
     ) {
         let readiness = ReadinessFlag()
-        var router = router
-        router.get("/healthz") { _, _, _ in
-            readiness.isReady ? Responses.text("ok\n") : Responses.text("not ready\n", status: .serviceUnavailable)
-        }
-        router.get("/metrics") { _, _, _ in
-            Responses.bytes(metrics.render(), contentType: "text/plain; version=0.0.4")
+        var router = Router(security: security)
+        router.group(security: .public) { open in
+            open.get("/healthz") { _, _, _ in
+                readiness.isReady ? Responses.text("ok\n") : Responses.text("not ready\n", status: .serviceUnavailable)
+            }
+            open.get("/metrics") { _, _, _ in
+                Responses.bytes(metrics.render(), contentType: "text/plain; version=0.0.4")
+            }
         }
         let whoami: RouteHandler = { _, _, context in Responses.json(WhoAmI(service: name, auth: context.auth)) }
         for method in [HTTPRequest.Method.get, .post] {
             router.on(method, "/whoami", whoami)
-            router.on(method, "/whoami/*", whoami)
+            router.on(method, "/whoami/**", whoami)
         }
+        routes(&router)
         self.name = name
         self.logger = Logger(label: "serviceauth.sample.\(name)")
         self.server = HTTPServer(
             configuration: configuration,
             router: router,
-            middleware: [MetricsMiddleware(metrics: metrics)] + middleware,
+            middleware: [MetricsMiddleware(metrics: metrics)],
             logger: logger
         )
         self.companions = companions
         self.prepare = prepare
         self.readiness = readiness
     }
-
-    /// Paths every sample serves without authentication.
-    static let publicPaths: Set<String> = ["/healthz", "/metrics"]
 
     /// Loads keys (retrying while the issuer is unreachable) and marks the service ready.
     ///

@@ -23,8 +23,6 @@ struct WhoAmI: Encodable, Sendable {
     var caller: Caller?
     var user: User?
     var chain: [String]
-    /// The authorizer's context (gateway only): what API Gateway hands its integration.
-    var context: [String: String]
 
     init(service: String, auth: AuthContext) {
         self.service = service
@@ -34,18 +32,16 @@ struct WhoAmI: Encodable, Sendable {
         }
         self.user = auth.user.map { User(sub: $0.subject, username: $0.username, groups: $0.groups) }
         self.chain = auth.chain
-        self.context = auth.attributes
     }
 
     // `user` is always present, as `null` when there is none.
-    enum CodingKeys: String, CodingKey { case service, caller, user, chain, context }
+    enum CodingKeys: String, CodingKey { case service, caller, user, chain }
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(service, forKey: .service)
         try container.encode(caller, forKey: .caller)
         try container.encode(user, forKey: .user)
         try container.encode(chain, forKey: .chain)
-        if !context.isEmpty { try container.encode(context, forKey: .context) }
     }
 }
 

@@ -12,7 +12,7 @@ extension LocalIssuer {
     public func router() -> Router {
         var router = Router()
         for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .options] {
-            router.on(method, "*") { [self] request, body, _ in
+            router.on(method, "/**") { [self] request, body, _ in
                 await self.respond(to: request, body: body)
             }
         }

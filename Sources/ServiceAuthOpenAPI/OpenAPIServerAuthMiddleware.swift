@@ -2,32 +2,44 @@ public import HTTPTypes
 public import OpenAPIRuntime
 public import ServiceAuth
 
-/// Runs this package's server middleware (authenticators, policy) inside any
-/// swift-openapi-runtime server transport: Vapor, Hummingbird, AWS Lambda, ….
+/// Applies this package's ``RouteSecurity`` inside any swift-openapi-runtime server transport:
+/// Vapor, Hummingbird, AWS Lambda, ….
 ///
-/// The verified identities are in `AuthContext.current` while the generated handler runs, and
-/// authentication failures become their `401`/`403` responses (with `WWW-Authenticate` and the
-/// JSON error code) instead of the transport's generic error handling.
+/// Security is chosen per operation (its `operationId`), with a default for every operation
+/// not listed, the secure choice being to authenticate everything. The verified identities are
+/// in `AuthContext.current` while the generated handler runs, and failures become their
+/// `401`/`403` responses (every `WWW-Authenticate` challenge and the JSON error code) instead
+/// of the transport's generic error handling.
 ///
 /// ```swift
+/// let jwt = BearerTokenAuthenticator(verifier: verifier)
 /// try handler.registerHandlers(on: transport, middlewares: [
-///     OpenAPIServerAuthMiddleware([BearerJWTMiddleware(verifier: verifier)])
+///     OpenAPIServerAuthMiddleware(
+///         default: RouteSecurity([jwt], policy: .scopes("orders/read")),
+///         operations: ["getHealth": .public, "createOrder": RouteSecurity([jwt], policy: .scopes("orders/write"))]
+///     )
 /// ])
 /// ```
 public struct OpenAPIServerAuthMiddleware: OpenAPIRuntime.ServerMiddleware {
-    private let chain: ServerMiddlewareChain
+    /// The security of operations not in ``operations``.
+    public let defaultSecurity: RouteSecurity
+    /// The security of individual operations, by `operationId`.
+    public let operations: [String: RouteSecurity]
 
     /// Creates the adapter.
     ///
-    /// - Parameter middleware: The middleware to run, outermost first.
-    public init(_ middleware: [any ServiceAuth.ServerMiddleware]) {
-        chain = ServerMiddlewareChain(middleware)
+    /// - Parameters:
+    ///   - defaultSecurity: The security of every operation not listed in `operations`.
+    ///   - operations: Per-operation security, by `operationId`.
+    public init(default defaultSecurity: RouteSecurity, operations: [String: RouteSecurity] = [:]) {
+        self.defaultSecurity = defaultSecurity
+        self.operations = operations
     }
 
-    /// Runs the wrapped chain, then the OpenAPI handler.
+    /// Authenticates and authorises the operation, then runs it.
     ///
-    /// - Returns: The handler's response, or the authentication failure's response.
-    /// - Throws: Errors other than authentication failures, as the handler threw them.
+    /// - Returns: The operation's response, or the `401`/`403` failure response.
+    /// - Throws: What the operation throws.
     public func intercept(
         _ request: HTTPRequest,
         body: HTTPBody?,
@@ -36,16 +48,14 @@ public struct OpenAPIServerAuthMiddleware: OpenAPIRuntime.ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let context = RequestContext(
-            routePattern: operationID,
+            operationID: operationID,
             pathParameters: metadata.pathParameters.mapValues(String.init)
         )
+        let security = operations[operationID] ?? defaultSecurity
         do {
-            // The chain finishes before this method returns, so `next` does not really escape.
-            let (response, responseBody) = try await withoutActuallyEscaping(next) { next in
-                try await chain.run(request, body: MessageBody(body), context: context) { request, body, _ in
-                    let (response, responseBody) = try await next(request, HTTPBody(body), metadata)
-                    return (response, MessageBody(responseBody))
-                }
+            let (response, responseBody) = try await security.run(request, body: MessageBody(body), context: context) { request, body, _ in
+                let (response, responseBody) = try await next(request, HTTPBody(body), metadata)
+                return (response, MessageBody(responseBody))
             }
             return (response, HTTPBody(responseBody))
         } catch let failure as any AuthFailureConvertible {

@@ -92,7 +92,7 @@ struct HTTPServerTests {
     func authFailureMapping() async throws {
         struct Refuse: ServerMiddleware {
             func intercept(_ request: HTTPRequest, body: MessageBody, context: RequestContext, next: ServerNext) async throws -> (HTTPResponse, MessageBody) {
-                throw AuthFailure(status: .unauthorized, code: "missing_token", challenge: "Bearer", message: "no token")
+                throw AuthFailure(status: .unauthorized, code: "missing_token", challenge: .bearer, message: "no token")
             }
         }
         var router = Router()

@@ -7,14 +7,18 @@ import Synchronization
 import Testing
 
 /// Authenticates `Bearer good` as a service, refuses anything else.
-struct StubAuthenticator: ServiceAuth.ServerMiddleware {
-    func intercept(_ request: HTTPRequest, body: MessageBody, context: RequestContext, next: ServerNext) async throws -> (HTTPResponse, MessageBody) {
-        guard request.headerFields[.authorization] == "Bearer good" else {
-            throw AuthFailure(status: .unauthorized, code: "missing_token", challenge: "Bearer", message: "no token")
+struct StubAuthenticator: ServiceAuth.Authenticator {
+    func authenticate(_ request: HTTPRequest, body: inout MessageBody, auth: inout AuthContext, context: RequestContext) async throws -> Bool {
+        guard let value = request.headerFields[.authorization] else { return false }
+        guard value == "Bearer good" else {
+            throw AuthFailure(status: .unauthorized, code: "bad_signature", challenge: .bearerInvalidToken, message: "bad token")
         }
-        var context = context
-        context.auth.caller = Identity(kind: .service, clientId: "svc")
-        return try await next(request, body, context)
+        try auth.recordCaller(Identity(kind: .service, clientId: "svc", scopes: ["things/write"]))
+        return true
+    }
+
+    func unauthenticatedFailure(for request: HTTPRequest) -> AuthFailure? {
+        AuthFailure(status: .unauthorized, code: "missing_token", challenge: .bearer, message: "no token")
     }
 }
 
@@ -40,7 +44,10 @@ struct RecordingClientMiddleware: ServiceAuth.ClientMiddleware {
 struct OpenAPIAdapterTests {
     @Test("server adapter: failures become 401 responses; the handler sees the identity and the body")
     func server() async throws {
-        let adapter = OpenAPIServerAuthMiddleware([StubAuthenticator()])
+        let adapter = OpenAPIServerAuthMiddleware(
+            default: RouteSecurity([StubAuthenticator()]),
+            operations: ["health": .public, "admin": RouteSecurity([StubAuthenticator()], policy: .scopes("things/admin"))]
+        )
         let handler: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?) = { _, body, _ in
             let bytes = try await [UInt8](collecting: body ?? HTTPBody(), upTo: 1024)
             let caller = AuthContext.current?.caller?.clientId ?? "none"
@@ -57,6 +64,14 @@ struct OpenAPIAdapterTests {
         let (ok, okBody) = try await adapter.intercept(request, body: HTTPBody("payload"), metadata: .init(), operationID: "create", next: handler)
         #expect(ok.status == .ok)
         #expect(try await String(collecting: okBody!, upTo: 1024) == "svc:payload")
+
+        // Security is typed per operation: a public one needs nothing, another its own scope.
+        let health = HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/health")
+        let (open, _) = try await adapter.intercept(health, body: nil, metadata: .init(), operationID: "health", next: handler)
+        #expect(open.status == .ok)
+        let (denied, _) = try await adapter.intercept(request, body: nil, metadata: .init(), operationID: "admin", next: handler)
+        #expect(denied.status == .forbidden)
+        #expect(denied.headerFields[.wwwAuthenticate] == #"Bearer error="insufficient_scope""#)
     }
 
     @Test("client adapter: middleware see the full target; the transport gets the relative path back")

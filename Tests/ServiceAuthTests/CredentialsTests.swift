@@ -207,6 +207,6 @@ struct CredentialsTests {
 
     @Test("allowed principals", arguments: principalCases)
     func principalMatching(_ testCase: (String, String, Bool)) {
-        #expect(SigV4AuthenticatorMiddleware.principal(testCase.0, isAllowedBy: testCase.1) == testCase.2)
+        #expect(PrincipalPattern(testCase.1).matches(testCase.0) == testCase.2)
     }
 }

@@ -15,7 +15,7 @@ struct IdentityChainTests {
         let request = HTTPRequest(method: .get, scheme: "http", authority: "inventory.test", path: "/whoami", headerFields: fields)
         let captured = TokenTestBox<RequestContext>()
         let context = RequestContext(auth: AuthContext(caller: caller))
-        _ = try await ServerMiddlewareChain([IdentityChainMiddleware()]).run(request, body: MessageBody(), context: context) { _, _, context in
+        _ = try await RouteSecurity([IdentityChainAuthenticator()], policy: .anyone).run(request, body: MessageBody(), context: context) { _, _, context in
             captured.value = context
             return (HTTPResponse(status: .ok), MessageBody())
         }

@@ -85,11 +85,12 @@ struct JWTVerifiedTokenCacheTests {
         #expect(cache.count > 0)
     }
 
-    @Test func theMiddlewareCachesByDefault() {
-        #expect(BearerJWTMiddleware(verifier: Fixture.verifier()).verifier.tokenCache != nil)
-        #expect(BearerJWTMiddleware(verifier: Fixture.verifier(), cachesVerifiedTokens: false).verifier.tokenCache == nil)
+    @Test func theAuthenticatorCachesByDefault() {
+        func cache(_ authenticator: BearerTokenAuthenticator) -> VerifiedTokenCache? { (authenticator.verifier as? JWTVerifier)?.tokenCache }
+        #expect(cache(BearerTokenAuthenticator(verifier: Fixture.verifier())) != nil)
+        #expect(cache(BearerTokenAuthenticator(verifier: Fixture.verifier(), cachesVerifiedTokens: false)) == nil)
         let own = VerifiedTokenCache(maxEntries: 3)
-        #expect(BearerJWTMiddleware(verifier: Fixture.verifier(cache: own)).verifier.tokenCache === own)
+        #expect(cache(BearerTokenAuthenticator(verifier: Fixture.verifier(cache: own))) === own)
     }
 
     @Test func concurrentVerificationsShareTheCacheSafely() async throws {

@@ -364,14 +364,14 @@ struct JWTVerifierTests {
     @Test func errorsMapToHTTPFailures() {
         let invalid = JWTError(.expired, "x").authFailure
         #expect(invalid.status == .unauthorized)
-        #expect(invalid.challenge == #"Bearer error="invalid_token""#)
+        #expect(invalid.challenges == [.bearerInvalidToken])
         let scope = JWTError(.missingScope, "x").authFailure
         #expect(scope.status == .forbidden)
-        #expect(scope.challenge == #"Bearer error="insufficient_scope""#)
+        #expect(scope.challenges == [.bearerInsufficientScope])
         #expect(JWTError(.missingGroup, "x").authFailure.status == .forbidden)
         let missing = JWTError(.missingToken, "x").authFailure
         #expect(missing.status == .unauthorized)
-        #expect(missing.challenge == "Bearer")
+        #expect(missing.challenges == [.bearer])
     }
 
     @Test func cognitoPresetDerivesIssuerAndJWKS() async throws {

@@ -24,7 +24,7 @@ struct OutboundRedirectTests {
             }
             for method in [HTTPRequest.Method.get, .post] {
                 router.on(method, "/", record)
-                router.on(method, "/*", record)
+                router.on(method, "/**", record)
             }
             return router
         }
@@ -40,7 +40,7 @@ struct OutboundRedirectTests {
         }
         for method in [HTTPRequest.Method.get, .post] {
             router.on(method, "/", redirect)
-            router.on(method, "/*", redirect)
+            router.on(method, "/**", redirect)
         }
         return router
     }

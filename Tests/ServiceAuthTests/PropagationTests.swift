@@ -13,9 +13,9 @@ struct PropagationTestVerifier: BearerTokenVerifier {
         case "alice-token": return Self.alice
         case "gateway-token": return Self.gateway
         case "expired-token":
-            throw AuthFailure(status: .unauthorized, code: "expired", challenge: #"Bearer error="invalid_token""#, message: "the token has expired")
+            throw AuthFailure(status: .unauthorized, code: "expired", challenge: .bearerInvalidToken, message: "the token has expired")
         default:
-            throw AuthFailure(status: .unauthorized, code: "bad_signature", challenge: #"Bearer error="invalid_token""#, message: "bad signature")
+            throw AuthFailure(status: .unauthorized, code: "bad_signature", challenge: .bearerInvalidToken, message: "bad signature")
         }
     }
 }
@@ -39,15 +39,15 @@ private func sent(
     return try #require(captured.value)
 }
 
-/// Runs a server middleware and returns the context the handler saw, or the thrown failure.
+/// Runs authenticators as a route does and returns the context the handler saw, or the thrown failure.
 private func handled(
-    by middleware: [any ServerMiddleware],
+    by authenticators: [any Authenticator],
     headers: HTTPFields,
     context: RequestContext = RequestContext()
 ) async throws -> RequestContext {
     let request = HTTPRequest(method: .get, scheme: "http", authority: "orders.test", path: "/whoami", headerFields: headers)
     let captured = TokenTestBox<RequestContext>()
-    _ = try await ServerMiddlewareChain(middleware).run(request, body: MessageBody(), context: context) { _, _, context in
+    _ = try await RouteSecurity(authenticators, policy: .anyone).run(request, body: MessageBody(), context: context) { _, _, context in
         captured.value = context
         return (HTTPResponse(status: .ok), MessageBody())
     }
@@ -118,9 +118,9 @@ struct OutboundPropagationTests {
     }
 }
 
-@Suite("PropagatedUserMiddleware")
+@Suite("PropagatedUserAuthenticator")
 struct PropagatedUserMiddlewareTests {
-    private let middleware = PropagatedUserMiddleware(verifier: PropagationTestVerifier())
+    private let middleware = PropagatedUserAuthenticator(verifier: PropagationTestVerifier())
 
     @Test("a valid propagated token records the user beside the caller")
     func validUser() async throws {
@@ -146,11 +146,11 @@ struct PropagatedUserMiddlewareTests {
 
     @Test("no header when required: 401 missing_token")
     func absentRequired() async throws {
-        let required = PropagatedUserMiddleware(verifier: PropagationTestVerifier(), required: true)
+        let required = PropagatedUserAuthenticator(verifier: PropagationTestVerifier(), required: true)
         let failure = await #expect(throws: AuthFailure.self) { _ = try await handled(by: [required], headers: [:]) }
         #expect(failure?.code == "missing_token")
         #expect(failure?.status == .unauthorized)
-        #expect(failure?.challenge == "Bearer")
+        #expect(failure?.challenges == [.bearer])
     }
 
     @Test("an invalid propagated token is a 401 with the verifier's code", arguments: [
@@ -197,7 +197,7 @@ final class TokenTestBox<Value: Sendable>: @unchecked Sendable {
     var value: Value?
 }
 
-@Suite("PropagatedUserMiddleware header count")
+@Suite("PropagatedUserAuthenticator header count")
 struct PropagatedUserHeaderCountTests {
     @Test("two propagated user headers are malformed (two hops could read them differently)")
     func twoHeaders() async throws {
@@ -206,7 +206,7 @@ struct PropagatedUserHeaderCountTests {
         fields.append(HTTPField(name: UserTokenPropagationMiddleware.defaultHeaderName, value: "Bearer gateway-token"))
         let request = HTTPRequest(method: .get, scheme: "http", authority: "orders.test", path: "/", headerFields: fields)
         let failure = await #expect(throws: AuthFailure.self) {
-            _ = try await ServerMiddlewareChain([PropagatedUserMiddleware(verifier: PropagationTestVerifier())])
+            _ = try await RouteSecurity([PropagatedUserAuthenticator(verifier: PropagationTestVerifier())], policy: .anyone)
                 .run(request, body: MessageBody(), context: RequestContext()) { _, _, _ in (HTTPResponse(status: .ok), MessageBody()) }
         }
         #expect(failure?.code == "malformed")

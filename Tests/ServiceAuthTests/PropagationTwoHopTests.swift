@@ -97,12 +97,17 @@ struct PropagationTwoHopTests {
             let userVerifier = verifier(clientIds: ["web-client"])
             // B accepts only the gateway's client-credentials token with orders/invoke as caller…
             let serviceVerifier = JWTVerifier(
-                configuration: .init(issuers: [idp.issuer], audience: .clientIds(["gateway-client"]), tokenUse: .access, requiredScopes: ["orders/invoke"]),
+                configuration: .init(issuers: [idp.issuer], audience: .clientIds(["gateway-client"]), tokenUse: .access),
                 jwksURI: idpURL + "/pool/.well-known/jwks.json",
                 transport: transport
             )
 
-            var orders = Router()
+            // …and verifies the propagated user itself: it does not take the gateway's word for it.
+            var orders = Router(security: RouteSecurity([
+                BearerTokenAuthenticator(verifier: serviceVerifier),
+                PropagatedUserAuthenticator(verifier: userVerifier, required: true),
+                IdentityChainAuthenticator(),
+            ], policy: .scopes("orders/invoke")))
             orders.get("/orders/{id}") { _, _, context in
                 let auth = context.auth
                 return Responses.json(
@@ -112,13 +117,7 @@ struct PropagationTwoHopTests {
                     )
                 )
             }
-            // …and verifies the propagated user itself: it does not take the gateway's word for it.
-            let ordersMiddleware: [any ServerMiddleware] = [
-                BearerJWTMiddleware(verifier: serviceVerifier),
-                PropagatedUserMiddleware(verifier: userVerifier, required: true),
-                IdentityChainMiddleware(),
-            ]
-            try await withTestServer(router: orders, middleware: ordersMiddleware) { ordersURL in
+            try await withTestServer(router: orders) { ordersURL in
                 let provider = ClientCredentialsTokenProvider(
                     configuration: .init(
                         tokenEndpoint: idpURL + "/oauth2/token",
@@ -134,13 +133,13 @@ struct PropagationTwoHopTests {
                     UserTokenPropagationMiddleware(),
                     try IdentityChainPropagationMiddleware(serviceName: "gateway"),
                 ])
-                var gateway = Router()
+                var gateway = Router(security: RouteSecurity([BearerTokenAuthenticator(verifier: userVerifier)]))
                 gateway.get("/orders/{id}") { _, _, context in
                     let id = context.pathParameters["id"] ?? ""
                     let (response, body) = try await toOrders.get("\(ordersURL)/orders/\(id)")
                     return Responses.bytes(body, contentType: "application/json", status: response.status)
                 }
-                try await withTestServer(router: gateway, middleware: [BearerJWTMiddleware(verifier: userVerifier)]) { gatewayURL in
+                try await withTestServer(router: gateway) { gatewayURL in
                     let aliceToken = try idp.mint(
                         sub: "u-alice", clientId: "web-client", scope: "orders/read", username: "alice", groups: ["customers"]
                     )

@@ -166,7 +166,7 @@ struct STSTests {
             Issue.record("expected \(code)", sourceLocation: sourceLocation)
         } catch {
             #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
-            #expect(error.authFailure.challenge == #"Bearer error="invalid_token""#, sourceLocation: sourceLocation)
+            #expect(error.authFailure.challenges == [.bearerInvalidToken], sourceLocation: sourceLocation)
         }
     }
 

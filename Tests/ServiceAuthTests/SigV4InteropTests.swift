@@ -39,7 +39,7 @@ struct SigV4InteropTests {
             ),
         ])
         let verifier = SigV4Verifier(configuration: .init(region: "us-east-1", service: service, acceptedHosts: .anyHost), credentialStore: store)
-        return [SigV4AuthenticatorMiddleware(verifier: verifier), EchoCaller()]
+        return [AuthenticationMiddleware(RouteSecurity([SigV4Authenticator(verifier: verifier)])), EchoCaller()]
     }
 
     /// Runs the script and returns its stdout.
@@ -230,7 +230,8 @@ struct SigV4InteropTests {
             ])
             let verifier = SigV4Verifier(configuration: .init(region: "us-east-1", service: "execute-api", acceptedHosts: .anyHost), credentialStore: store)
             let middleware: [any ServerMiddleware] = [
-                SigV4AuthenticatorMiddleware(verifier: verifier, allowedPrincipals: ["arn:aws:iam::123456789012:role/orders"]),
+                AuthenticationMiddleware(RouteSecurity(
+                    [SigV4Authenticator(verifier: verifier)], policy: .principals("arn:aws:iam::123456789012:role/orders"))),
                 EchoCaller(),
             ]
             try await withTestServer(router: Router(), middleware: middleware) { baseURL in

@@ -23,16 +23,25 @@ struct SigV4MiddlewareTests {
             credentialStore: store,
             now: now
         )
-        let chain = ServerMiddlewareChain([
-            SigV4AuthenticatorMiddleware(verifier: verifier, allowedPrincipals: allowed, maxBodyBytes: maxBodyBytes)
-        ])
-        return { request, body in
-            try await chain.run(request, body: body, context: RequestContext()) { _, body, context in
+        let security = RouteSecurity(
+            [SigV4Authenticator(verifier: verifier, maxBodyBytes: maxBodyBytes)],
+            policy: allowed.map { .principals(matching: $0) } ?? .authenticated
+        )
+        let respond: @Sendable (HTTPRequest, MessageBody) async throws -> (HTTPResponse, MessageBody) = { request, body in
+            try await security.run(request, body: body, context: RequestContext()) { _, body, context in
                 let bytes = try await body.collect(upTo: 4096)
                 let caller = context.auth.caller
                 #expect(AuthContext.current?.caller == caller)
                 let text = "\(caller?.kind.rawValue ?? "-")|\(caller?.principal ?? "-")|\(caller?.subject ?? "-")|\(bytes.count)"
                 return (HTTPResponse(status: .ok), MessageBody(text))
+            }
+        }
+        // The server renders thrown failures; so does this stand-in.
+        return { request, body in
+            do {
+                return try await respond(request, body)
+            } catch let failure as any AuthFailureConvertible {
+                return failure.authFailure.response()
             }
         }
     }

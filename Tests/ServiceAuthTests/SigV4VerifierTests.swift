@@ -319,7 +319,7 @@ struct SigV4VerifierTests {
     @Test func errorsMapToAWSResponses() throws {
         let failure = SigV4Error(.signatureDoesNotMatch, "bad").authFailure
         #expect(failure.status == .unauthorized)
-        #expect(failure.challenge == "AWS4-HMAC-SHA256")
+        #expect(failure.challenges == [.sigV4])
         #expect(failure.code == "SignatureDoesNotMatch")
         let denied = SigV4Error(.accessDenied, "no").authFailure
         #expect(denied.status == .forbidden)

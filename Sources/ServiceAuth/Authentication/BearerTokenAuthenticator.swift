@@ -16,20 +16,19 @@ public struct BearerTokenAuthenticator: Authenticator {
     /// The verifier.
     public let verifier: any BearerTokenVerifier
 
-    /// Creates an authenticator for JWTs.
+    /// Creates an authenticator.
     ///
     /// - Parameters:
-    ///   - verifier: The JWT verifier.
-    ///   - cachesVerifiedTokens: Whether to add a ``VerifiedTokenCache`` when the verifier has none.
-    public init(verifier: JWTVerifier, cachesVerifiedTokens: Bool = true) {
-        self.verifier = cachesVerifiedTokens && verifier.tokenCache == nil ? verifier.withTokenCache(VerifiedTokenCache()) : verifier
-    }
-
-    /// Creates an authenticator for another kind of bearer token.
-    ///
-    /// - Parameter verifier: Verifies the token and returns its identity.
-    public init(verifier: any BearerTokenVerifier) {
-        self.verifier = verifier
+    ///   - verifier: Verifies the token and returns its identity: a ``JWTVerifier``, or another
+    ///     kind of bearer token's verifier.
+    ///   - cachesVerifiedTokens: Whether to give a ``JWTVerifier`` without a cache a
+    ///     ``VerifiedTokenCache``, so a token's repeat requests skip the signature check.
+    public init(verifier: any BearerTokenVerifier, cachesVerifiedTokens: Bool = true) {
+        if cachesVerifiedTokens, let jwt = verifier as? JWTVerifier, jwt.tokenCache == nil {
+            self.verifier = jwt.withTokenCache(VerifiedTokenCache())
+        } else {
+            self.verifier = verifier
+        }
     }
 
     /// Verifies the bearer token, if the request carries one.

@@ -13,7 +13,7 @@ public import HTTPTypes
 /// )
 /// ```
 ///
-/// For each request it runs the authenticators in order; if none proved an identity and the
+/// For each request it runs the authenticators in order; if none proved a caller and the
 /// policy requires one, it answers `401` with the challenges of **every** mechanism the route
 /// accepts (the first mechanism's code); otherwise the policy decides, and a denial is `403`.
 /// Every failure is thrown as an ``AuthFailure``, which the server or adapter renders.
@@ -70,7 +70,8 @@ public struct RouteSecurity: Sendable {
     /// - Throws: ``AuthFailure``: `401` with the route's challenges when nothing was proved and
     ///   the policy needs an identity; `403` when the policy denies.
     public func authorize(_ input: AuthorizationInput) async throws {
-        if policy.requiresAuthentication, !input.auth.isAuthenticated {
+        // A caller must be proved: a propagated user alone says on whose behalf, not who calls.
+        if policy.requiresAuthentication, input.auth.caller == nil {
             throw unauthenticatedFailure(for: input.request)
         }
         if case .deny(let denial) = try await policy.decide(input) {

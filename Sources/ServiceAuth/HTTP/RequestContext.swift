@@ -8,8 +8,11 @@ public import Logging
 public struct RequestContext: Sendable {
     /// The verified identities; empty until the route's ``RouteSecurity`` fills them in.
     public package(set) var auth: AuthContext
-    /// The route pattern that matched the request (e.g. `/orders/{id}`), if any.
+    /// The path pattern of the route that matched the request (e.g. `/orders/{id}`), if any.
     public var routePattern: String?
+    /// The OpenAPI operation the request was routed to (its `operationId`), when it arrived
+    /// through an OpenAPI transport; the OpenAPI adapter knows operations, not path patterns.
+    public var operationID: String?
     /// Values of the route's path parameters, by name.
     public var pathParameters: [String: String]
     /// The peer's address, for logs.
@@ -27,6 +30,7 @@ public struct RequestContext: Sendable {
     public init(
         auth: AuthContext = AuthContext(),
         routePattern: String? = nil,
+        operationID: String? = nil,
         pathParameters: [String: String] = [:],
         remoteAddress: String? = nil,
         localPort: Int? = nil,
@@ -34,6 +38,7 @@ public struct RequestContext: Sendable {
     ) {
         self.auth = auth
         self.routePattern = routePattern
+        self.operationID = operationID
         self.pathParameters = pathParameters
         self.remoteAddress = remoteAddress
         self.localPort = localPort
