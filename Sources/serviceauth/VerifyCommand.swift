@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPTypes
 import ServiceAuth
 import ServiceAuthHTTP
 
@@ -85,18 +86,32 @@ struct VerifyCommand: AsyncParsableCommand {
             issuers: [issuer],
             audience: audience,
             tokenUse: use,
-            requiredScopes: scopes,
-            requiredGroups: groups,
             leeway: .milliseconds(Int64(leeway * 1000)),
             maxTokenBytes: maxTokenBytes
         )
         let verifier = JWTVerifier(configuration: configuration, jwksURI: jwksURI, transport: AsyncHTTPTransport())
         do {
             let verified = try await verifier.verify(text)
+            // --scope and --group are the same policy rules a route applies.
+            var rules: [AuthorizationPolicy] = []
+            if !scopes.isEmpty { rules.append(.allScopes(scopes)) }
+            if !groups.isEmpty { rules.append(.anyGroup(of: groups)) }
+            if case .deny(let denial) = try await AuthorizationPolicy.allOf(rules).decide(Self.policyInput(verified.identity)) {
+                Self.fail(code: denial.authFailure(caller: verified.identity).code, message: denial.message)
+            }
             Self.printLine(JSONValue.object(verified.claims).jsonString)
-        } catch {
+        } catch let error as JWTError {
             Self.fail(code: error.code.rawValue, message: error.message)
         }
+    }
+
+    /// The policy input for a token checked outside any request.
+    private static func policyInput(_ identity: Identity) -> AuthorizationInput {
+        AuthorizationInput(
+            auth: AuthContext(caller: identity, user: identity.kind == .user ? identity : nil),
+            request: HTTPRequest(method: .get, scheme: nil, authority: nil, path: "/"),
+            context: RequestContext()
+        )
     }
 
     /// Prints `{"error","message"}` and exits 1 (an invalid token, CONTRACT.md).

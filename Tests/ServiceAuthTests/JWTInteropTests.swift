@@ -65,7 +65,7 @@ struct JWTInteropTests {
         router.get("/pool/.well-known/jwks.json") { _, _, _ in Responses.bytes(jwks, contentType: "application/json") }
         try await withTestServer(router: router) { base in
             let verifier = JWTVerifier(
-                configuration: .init(issuers: [issuer], audience: .clientIds(["interop-client"]), tokenUse: .access, requiredScopes: ["orders/read"]),
+                configuration: .init(issuers: [issuer], audience: .clientIds(["interop-client"]), tokenUse: .access),
                 jwksURI: base + "/pool/.well-known/jwks.json",
                 transport: AsyncHTTPTransport()
             )

@@ -69,10 +69,10 @@ struct JWTVerifiedTokenCacheTests {
     @Test func aSharedCacheDoesNotLeakBetweenVerifiersWithDifferentRules() async throws {
         let cache = VerifiedTokenCache()
         let lenient = Fixture.verifier(cache: cache)
-        let strict = Fixture.verifier({ $0.requiredScopes = ["orders/admin"] }, cache: cache)
+        let strict = Fixture.verifier({ $0.audience = .clientIds(["another-client"]) }, cache: cache)
         let token = Mint.rs256(Fixture.claims())
         _ = try await lenient.verify(token)
-        #expect(await errorCode { try await strict.verify(token) } == "missing_scope")
+        #expect(await errorCode { try await strict.verify(token) } == "wrong_audience")
     }
 
     @Test func failuresAreNotCachedAndTheCacheIsBounded() async throws {

@@ -74,12 +74,6 @@ extension JWTVerifier {
         /// The required `token_use`, or `nil` to accept any (and tokens without it). Default
         /// `access`: resource servers take access tokens, never id tokens.
         public var tokenUse: TokenUse?
-        /// Scopes that must all be present.
-        public var requiredScopes: [String]
-        /// Scopes of which at least one must be present (ignored when empty).
-        public var anyOfScopes: [String]
-        /// Groups (`cognito:groups`) of which at least one must be present (ignored when empty).
-        public var requiredGroups: [String]
         /// Clock skew tolerated for `exp`, `nbf` and `iat`. Default zero.
         public var leeway: Duration
         /// The largest token accepted, in bytes. Default 16 384.
@@ -104,9 +98,6 @@ extension JWTVerifier {
         ///   - issuers: Accepted `iss` values.
         ///   - audience: Whom tokens must be meant for (required: see ``Audience``).
         ///   - tokenUse: Required `token_use` (default `access`; `nil` accepts any).
-        ///   - requiredScopes: Scopes that must all be present.
-        ///   - anyOfScopes: Scopes of which one must be present.
-        ///   - requiredGroups: Groups of which one must be present.
         ///   - leeway: Clock skew tolerance.
         ///   - maxTokenBytes: Token size limit.
         ///   - allowedAlgorithms: Algorithm allow-list.
@@ -118,9 +109,6 @@ extension JWTVerifier {
             issuers: [String],
             audience: Audience,
             tokenUse: TokenUse? = .access,
-            requiredScopes: [String] = [],
-            anyOfScopes: [String] = [],
-            requiredGroups: [String] = [],
             leeway: Duration = .zero,
             maxTokenBytes: Int = 16_384,
             allowedAlgorithms: Set<JWTAlgorithm> = JWTAlgorithm.defaultAllowed,
@@ -132,9 +120,6 @@ extension JWTVerifier {
             self.issuers = issuers
             self.audience = audience
             self.tokenUse = tokenUse
-            self.requiredScopes = requiredScopes
-            self.anyOfScopes = anyOfScopes
-            self.requiredGroups = requiredGroups
             self.leeway = leeway
             self.maxTokenBytes = maxTokenBytes
             self.allowedAlgorithms = allowedAlgorithms
