@@ -12,7 +12,7 @@ extension LocalIssuer {
     /// - Returns: The response head and body.
     public func respond(to request: HTTPRequest, body: MessageBody) async -> (HTTPResponse, MessageBody) {
         let requestId = Self.newRequestId()
-        let route = Route(request: request, userPoolId: configuration.userPoolId, adminEnabled: options.adminToken != nil)
+        let route = Route(request: request, userPoolId: configuration.userPoolId)
         let bytes: [UInt8]
         do {
             bytes = try await body.collect(upTo: options.maxBodyBytes)
@@ -43,8 +43,6 @@ extension LocalIssuer {
             return initiateAuthEndpoint(target: target, request: request, body: body, requestId: requestId)
         case .sts:
             return await stsEndpoint(request: request, body: body, requestId: requestId)
-        case .admin(let path, let method):
-            return adminEndpoint(path: path, method: method, request: request)
         case .methodNotAllowed:
             metrics.error(api: "http", code: "method_not_allowed")
             return .json(["error": "method_not_allowed"], status: .methodNotAllowed)
@@ -60,11 +58,9 @@ extension LocalIssuer {
         case healthz, metrics, jwks, openIDConfiguration, token
         case cognito(target: String)
         case sts
-        /// `/local/*`, only when an admin token is configured; authenticated before anything else.
-        case admin(path: String, method: HTTPRequest.Method)
         case methodNotAllowed, notFound
 
-        init(request: HTTPRequest, userPoolId: String, adminEnabled: Bool) {
+        init(request: HTTPRequest, userPoolId: String) {
             let fullPath = request.path ?? "/"
             let path = String(RequestPath.withoutQuery(fullPath))
             // HEAD is answered like GET (the server drops the body).
@@ -76,7 +72,6 @@ extension LocalIssuer {
             case "/\(userPoolId)/.well-known/jwks.json": self = only(.get, .jwks)
             case "/\(userPoolId)/.well-known/openid-configuration": self = only(.get, .openIDConfiguration)
             case "/oauth2/token": self = only(.post, .token)
-            case _ where adminEnabled && path.hasPrefix("/local/"): self = .admin(path: path, method: method)
             case "/":
                 if method == .post, let target = request.headerFields[HTTPField.Name("X-Amz-Target")!] {
                     self = .cognito(target: target)

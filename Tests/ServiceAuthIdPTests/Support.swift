@@ -23,7 +23,15 @@ func send(
     body: String = ""
 ) async throws -> (HTTPResponse, String) {
     let request = HTTPRequest(method: method, scheme: "http", authority: authority, path: path, headerFields: headers)
-    let (response, responseBody) = await issuer.respond(to: request, body: MessageBody(body))
+    // Through the issuer's router, as a server would: its route groups carry the security.
+    let route = issuer.router().resolve(method: method, path: path)
+    let context = RequestContext(routePattern: route.pattern, pathParameters: route.parameters)
+    let (response, responseBody): (HTTPResponse, MessageBody)
+    do {
+        (response, responseBody) = try await route.handler(request, MessageBody(body), context)
+    } catch let failure as any AuthFailureConvertible {
+        (response, responseBody) = failure.authFailure.response()
+    }
     let bytes = try await responseBody.collect(upTo: 1 << 20)
     return (response, String(decoding: bytes, as: UTF8.self))
 }
