@@ -32,12 +32,9 @@ public struct BearerTokenAuthenticator: Authenticator {
     }
 
     /// Verifies the bearer token, if the request carries one.
-    public func authenticate(
-        _ request: HTTPRequest,
-        body: inout MessageBody,
-        auth: inout AuthContext,
-        context: RequestContext
-    ) async throws -> Bool {
+    public func authenticate(_ request: HTTPRequest, body: inout MessageBody, auth: inout AuthContext, context: RequestContext)
+        async throws -> Bool
+    {
         let token: String
         switch BearerToken.extract(from: request.headerFields) {
         case .missing, .noBearerCredential:

@@ -36,12 +36,9 @@ public struct IdentityChainAuthenticator: Authenticator {
     }
 
     /// Records the chain a verified service or role vouches for.
-    public func authenticate(
-        _ request: HTTPRequest,
-        body: inout MessageBody,
-        auth: inout AuthContext,
-        context: RequestContext
-    ) async throws -> Bool {
+    public func authenticate(_ request: HTTPRequest, body: inout MessageBody, auth: inout AuthContext, context: RequestContext)
+        async throws -> Bool
+    {
         guard let caller = auth.caller, trustedCallerKinds.contains(caller.kind), let value = request.headerFields[headerName] else {
             auth.chain = []
             return false

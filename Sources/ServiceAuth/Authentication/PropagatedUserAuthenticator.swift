@@ -41,12 +41,9 @@ public struct PropagatedUserAuthenticator: Authenticator {
     }
 
     /// Verifies the propagated user token, if one was sent.
-    public func authenticate(
-        _ request: HTTPRequest,
-        body: inout MessageBody,
-        auth: inout AuthContext,
-        context: RequestContext
-    ) async throws -> Bool {
+    public func authenticate(_ request: HTTPRequest, body: inout MessageBody, auth: inout AuthContext, context: RequestContext)
+        async throws -> Bool
+    {
         let token: String
         switch BearerToken.extract(from: request.headerFields, name: headerName) {
         case .missing:

@@ -32,12 +32,9 @@ public struct SigV4Authenticator: Authenticator {
     }
 
     /// Verifies the request's signature, if it carries one.
-    public func authenticate(
-        _ request: HTTPRequest,
-        body: inout MessageBody,
-        auth: inout AuthContext,
-        context: RequestContext
-    ) async throws -> Bool {
+    public func authenticate(_ request: HTTPRequest, body: inout MessageBody, auth: inout AuthContext, context: RequestContext)
+        async throws -> Bool
+    {
         guard Self.carriesSignature(request) else { return false }
         var hasher = SHA256()
         let bytes = try await Self.collect(body, upTo: maxBodyBytes, into: &hasher)
