@@ -6,7 +6,7 @@ import ServiceAuth
 import ServiceAuthHTTP
 
 // The project's HTTPServer answering a small GET /whoami over loopback keep-alive
-// connections, (a) without auth, (b) with bearer-JWT auth (BearerJWTMiddleware, verified-token
+// connections, (a) without auth, (b) with bearer-JWT auth (BearerTokenAuthenticator, verified-token
 // cache on; also shown with the cache off), (c) with SigV4 auth; plus (a') without auth but
 // with the bearer header sent, to tell the token's transport cost from its verification.
 // Client and server share this process and the machine's cores, so the ratios matter more
@@ -147,9 +147,9 @@ final class HTTPFixture: Sendable {
             let middleware: [any ServerMiddleware] =
                 switch mode {
                 case .noAuth, .noAuthWithHeader: []
-                case .jwtCached: [BearerJWTMiddleware(verifier: verifier, cachesVerifiedTokens: true)]
-                case .jwtUncached: [BearerJWTMiddleware(verifier: verifier, cachesVerifiedTokens: false)]
-                case .sigV4: [SigV4AuthenticatorMiddleware(verifier: sigV4)]
+                case .jwtCached: [AuthenticationMiddleware(RouteSecurity([BearerTokenAuthenticator(verifier: verifier, cachesVerifiedTokens: true)]))]
+                case .jwtUncached: [AuthenticationMiddleware(RouteSecurity([BearerTokenAuthenticator(verifier: verifier, cachesVerifiedTokens: false)]))]
+                case .sigV4: [AuthenticationMiddleware(RouteSecurity([SigV4Authenticator(verifier: sigV4)]))]
                 }
             var configuration = HTTPServerConfiguration()
             configuration.host = "127.0.0.1"

@@ -3,7 +3,7 @@
 //   perf record -e cpu-clock -g Benchmarks/.build/release/ProfileHarness verify-rs256 40000
 //   perf report --no-children --sort dso,symbol
 // Modes: verify-rs256, verify-es256, cached-rs256, raw-rs256, sigv4-verify-get,
-// middleware-jwt (BearerJWTMiddleware.intercept with the token cache on, no HTTP).
+// middleware-jwt (RouteSecurity.run with BearerTokenAuthenticator, the token cache on, no HTTP).
 // (valgrind 3.19 cannot read the DWARF 5 debug info Swift 6.3 emits; perf with the software
 // cpu-clock event works where hardware counters are not available.)
 import BenchmarkSupport
@@ -34,7 +34,7 @@ let lastDot = token.lastIndex(of: ".")!
 let signingInput = Array(token[..<lastDot].utf8)
 let signature = _RSA.Signing.RSASignature(rawRepresentation: Base64URL.decode(String(token[token.index(after: lastDot)...]))!)
 
-let middleware = BearerJWTMiddleware(verifier: verifier, cachesVerifiedTokens: true)
+let security = RouteSecurity([BearerTokenAuthenticator(verifier: verifier, cachesVerifiedTokens: true)])
 let bearerRequest = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/whoami",
                                 headerFields: [.authorization: "Bearer \(token)"])
 
@@ -63,7 +63,7 @@ func run() async throws -> (Duration, Int) {
         if mode.hasPrefix("raw") {
             if publicKey.isValidSignature(signature, for: SHA256.hash(data: signingInput), padding: .insecurePKCS1v1_5) { valid += 1 }
         } else if mode.hasPrefix("middleware") {
-            _ = try await middleware.intercept(bearerRequest, body: MessageBody([]), context: RequestContext()) { _, _, _ in
+            _ = try await security.run(bearerRequest, body: MessageBody([]), context: RequestContext()) { _, _, _ in
                 (HTTPResponse(status: .ok), MessageBody([]))
             }
             valid += 1
