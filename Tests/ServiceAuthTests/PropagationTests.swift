@@ -174,6 +174,16 @@ struct PropagatedUserMiddlewareTests {
         #expect(failure?.status == .unauthorized)
     }
 
+    @Test("a caller that is itself a user cannot propagate another user")
+    func userCannotPropagateAnotherUser() async throws {
+        let alice = PropagationTestVerifier.alice
+        let caller = RequestContext(auth: AuthContext(caller: alice, user: alice, userToken: "alice-token"))
+        let failure = await #expect(throws: AuthFailure.self) {
+            _ = try await handled(by: [middleware], headers: [forwarded: "Bearer alice-token"], context: caller)
+        }
+        #expect(failure?.code == "malformed")
+    }
+
     @Test("a service token forwarded as a user is refused with wrong_token_use")
     func serviceTokenAsUser() async throws {
         let failure = await #expect(throws: AuthFailure.self) { _ = try await handled(by: [middleware], headers: [forwarded: "Bearer gateway-token"]) }

@@ -191,6 +191,22 @@ struct RouteSecurityTests {
         request.headerFields[.authorization] = "Bearer gateway"
         let (response, _) = try await run(RouteSecurity([Self.jwt, sigV4]), path: request.path!, headers: request.headerFields)
         #expect(response.status == .unauthorized)
+
+        // Two mechanisms that each prove a different caller on their own: refused, not picked from.
+        struct HeaderCaller: Authenticator {
+            func authenticate(_ request: HTTPRequest, body: inout MessageBody, auth: inout AuthContext, context: RequestContext)
+                async throws -> Bool
+            {
+                guard let name = request.headerFields[HTTPField.Name("X-Workload")!] else { return false }
+                try auth.recordCaller(Identity(kind: .service, subject: name))
+                return true
+            }
+        }
+        var both = bearer("gateway")
+        both[HTTPField.Name("X-Workload")!] = "reports"
+        let security = RouteSecurity([Self.jwt, HeaderCaller()])
+        #expect(try await run(security, headers: both).0.status == .unauthorized)
+        #expect(try await run(security, headers: bearer("gateway")).0.status == .ok)
     }
 
     @Test("a route with no mechanism that needs an identity refuses everyone with 401")
