@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "ServiceAuthIdP", targets: ["ServiceAuthIdP"]),
         .library(name: "ServiceAuthTesting", targets: ["ServiceAuthTesting"]),
         .library(name: "ServiceAuthOpenAPI", targets: ["ServiceAuthOpenAPI"]),
+        .library(name: "ServiceAuthHummingbird", targets: ["ServiceAuthHummingbird"]),
+        .library(name: "ServiceAuthVapor", targets: ["ServiceAuthVapor"]),
         .executable(name: "serviceauth", targets: ["serviceauth"]),
         .executable(name: "gateway", targets: ["gateway"]),
         .executable(name: "orders", targets: ["orders"]),
@@ -35,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
     ],
     targets: [
         // The framework-agnostic core: identity, errors, middleware protocols, JWT, SigV4,
@@ -98,6 +103,51 @@ let package = Package(
         .testTarget(
             name: "ServiceAuthOpenAPITests",
             dependencies: ["ServiceAuthOpenAPI", "ServiceAuth", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            swiftSettings: strictSettings
+        ),
+        // Framework adapters: the core's Authenticators and AuthorizationPolicy as Hummingbird
+        // (hummingbird-auth) and Vapor middleware.
+        .target(
+            name: "ServiceAuthHummingbird",
+            dependencies: [
+                "ServiceAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceAuthHummingbirdTests",
+            dependencies: [
+                "ServiceAuthHummingbird",
+                "ServiceAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ServiceAuthVapor",
+            dependencies: [
+                "ServiceAuth",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServiceAuthVaporTests",
+            dependencies: [
+                "ServiceAuthVapor",
+                "ServiceAuth",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strictSettings
         ),
         // Helpers for users' tests: a live loopback server for a router and middleware.
