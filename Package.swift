@@ -13,6 +13,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ServiceAuth", targets: ["ServiceAuth"]),
+        .library(name: "ServiceAuthCore", targets: ["ServiceAuthCore"]),
+        .library(name: "ServiceAuthJWT", targets: ["ServiceAuthJWT"]),
+        .library(name: "ServiceAuthAWS", targets: ["ServiceAuthAWS"]),
         .library(name: "ServiceAuthHTTP", targets: ["ServiceAuthHTTP"]),
         .library(name: "ServiceAuthIdP", targets: ["ServiceAuthIdP"]),
         .library(name: "ServiceAuthTesting", targets: ["ServiceAuthTesting"]),
@@ -42,11 +45,23 @@ let package = Package(
         .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
     ],
     targets: [
-        // The framework-agnostic core: identity, errors, middleware protocols, JWT, SigV4,
-        // tokens and policy. No HTTP server or client implementation lives here.
+        // The framework-agnostic core: identities, authenticators, policy, middleware protocols,
+        // message bodies, failures. No JWT parser, no SigV4, no HTTP server or client.
         .target(
-            name: "ServiceAuth",
+            name: "ServiceAuthCore",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Bearer JWTs (verifier, JWKS cache) and OAuth 2.0 client credentials.
+        .target(
+            name: "ServiceAuthJWT",
+            dependencies: [
+                "ServiceAuthCore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -57,12 +72,30 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // AWS: SigV4 signing and verification, credentials and STS, IAM-style policy documents.
+        .target(
+            name: "ServiceAuthAWS",
+            dependencies: [
+                "ServiceAuthCore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceContextModule", package: "swift-service-context"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The umbrella: all three under `import ServiceAuth`.
+        .target(
+            name: "ServiceAuth",
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS"],
+            swiftSettings: strictSettings
+        ),
         // A minimal HTTP/1.1 server (SwiftNIO + HTTP types codec) and client
         // (AsyncHTTPClient) that run the core's middleware.
         .target(
             name: "ServiceAuthHTTP",
             dependencies: [
-                "ServiceAuth",
+                "ServiceAuthCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -94,7 +127,7 @@ let package = Package(
         .target(
             name: "ServiceAuthOpenAPI",
             dependencies: [
-                "ServiceAuth",
+                "ServiceAuthCore",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -102,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceAuthOpenAPITests",
-            dependencies: ["ServiceAuthOpenAPI", "ServiceAuth", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", "ServiceAuthOpenAPI", "ServiceAuth", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
             swiftSettings: strictSettings
         ),
         // Framework adapters: the core's Authenticators and AuthorizationPolicy as Hummingbird
@@ -110,7 +143,7 @@ let package = Package(
         .target(
             name: "ServiceAuthHummingbird",
             dependencies: [
-                "ServiceAuth",
+                "ServiceAuthCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -119,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceAuthHummingbirdTests",
-            dependencies: [
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", 
                 "ServiceAuthHummingbird",
                 "ServiceAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -132,7 +165,7 @@ let package = Package(
         .target(
             name: "ServiceAuthVapor",
             dependencies: [
-                "ServiceAuth",
+                "ServiceAuthCore",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceContextModule", package: "swift-service-context"),
@@ -141,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceAuthVaporTests",
-            dependencies: [
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", 
                 "ServiceAuthVapor",
                 "ServiceAuth",
                 .product(name: "Vapor", package: "vapor"),
@@ -153,7 +186,7 @@ let package = Package(
         // Helpers for users' tests: a live loopback server for a router and middleware.
         .target(
             name: "ServiceAuthTesting",
-            dependencies: ["ServiceAuth", "ServiceAuthHTTP"],
+            dependencies: ["ServiceAuthCore", "ServiceAuthHTTP"],
             swiftSettings: strictSettings
         ),
         // The three sample services (gateway → orders → inventory) and the demo that runs them.
@@ -192,22 +225,22 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceAuthTests",
-            dependencies: ["ServiceAuth", "ServiceAuthHTTP", "ServiceAuthTesting"],
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", "ServiceAuth", "ServiceAuthHTTP", "ServiceAuthTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ServiceAuthIdPTests",
-            dependencies: ["ServiceAuth", "ServiceAuthHTTP", "ServiceAuthIdP", "ServiceAuthTesting"],
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", "ServiceAuth", "ServiceAuthHTTP", "ServiceAuthIdP", "ServiceAuthTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "SampleServicesTests",
-            dependencies: ["SampleServices", "ServiceAuth", "ServiceAuthHTTP", "ServiceAuthTesting"],
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", "SampleServices", "ServiceAuth", "ServiceAuthHTTP", "ServiceAuthTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ServiceAuthHTTPTests",
-            dependencies: [
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", 
                 "ServiceAuth",
                 "ServiceAuthHTTP",
                 "ServiceAuthTesting",

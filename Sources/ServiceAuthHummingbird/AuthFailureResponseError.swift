@@ -1,5 +1,5 @@
 public import Hummingbird
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// A refused request (``AuthFailure``) as a Hummingbird `HTTPResponseError`.
 ///
@@ -23,9 +23,7 @@ public struct AuthFailureResponseError: HTTPResponseError, AuthFailureConvertibl
 
     /// Renders ``AuthFailure/response()``.
     public func response(from request: Request, context: some Hummingbird.RequestContext) throws -> Response {
-        let (head, body) = authFailure.response()
-        // `AuthFailure.response()` always builds its body in memory.
-        let bytes = body.bufferedBytes ?? []
+        let (head, bytes) = authFailure.responseParts()
         return Response(status: head.status, headers: head.headerFields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -1,6 +1,6 @@
 public import Hummingbird
 public import NIOCore
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// A ready-made ``ServiceAuthRequestContext``, as hummingbird-auth's `BasicAuthRequestContext`
 /// is for other identities: the core context, the verified ``AuthContext``, and the

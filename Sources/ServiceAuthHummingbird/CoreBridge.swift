@@ -1,6 +1,6 @@
 import Hummingbird
 import NIOCore
-import ServiceAuth
+import ServiceAuthCore
 
 /// What the core sees of a Hummingbird request: its ``ServiceAuth/RequestContext`` and its
 /// errors in Hummingbird's terms.

@@ -1,6 +1,6 @@
 import Hummingbird
 import NIOCore
-import ServiceAuth
+import ServiceAuthCore
 
 /// Lends a Hummingbird request body to core code as a ``MessageBody`` and gives the request
 /// back the body that code leaves.

@@ -1,5 +1,5 @@
 public import Hummingbird
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// A `RouterMiddleware` that applies a whole ``RouteSecurity`` in one step: runs its
 /// authenticators in order, then its policy, then the rest of the chain with the verified

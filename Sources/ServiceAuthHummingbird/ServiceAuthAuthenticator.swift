@@ -1,6 +1,6 @@
 public import Hummingbird
 public import HummingbirdAuth
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// A hummingbird-auth `AuthenticatorMiddleware` that runs one of the package's
 /// ``Authenticator``s (``BearerTokenAuthenticator``, ``SigV4Authenticator``,

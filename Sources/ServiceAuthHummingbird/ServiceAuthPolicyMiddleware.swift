@@ -1,5 +1,5 @@
 public import Hummingbird
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// A `RouterMiddleware` that applies an ``ServiceAuth/AuthorizationPolicy`` to the identity
 /// the ``ServiceAuthAuthenticator``s before it proved, and makes that identity

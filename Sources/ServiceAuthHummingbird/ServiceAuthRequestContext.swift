@@ -1,5 +1,5 @@
 public import HummingbirdAuth
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// A Hummingbird request context whose authenticated identity is the package's ``AuthContext``.
 ///

@@ -1,5 +1,5 @@
 import OpenAPIRuntime
-import ServiceAuth
+import ServiceAuthCore
 
 extension MessageBody {
     /// The package's body for an OpenAPI runtime body (`nil` is empty).

@@ -1,7 +1,7 @@
 public import Foundation
 public import HTTPTypes
 public import OpenAPIRuntime
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// Runs this package's client middleware (client-credentials bearer tokens, user-token and
 /// identity-chain propagation, SigV4 signing) inside any swift-openapi-runtime client.

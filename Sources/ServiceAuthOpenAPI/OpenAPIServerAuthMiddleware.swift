@@ -1,6 +1,6 @@
 public import HTTPTypes
 public import OpenAPIRuntime
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// Applies this package's ``RouteSecurity`` inside any swift-openapi-runtime server transport:
 /// Vapor, Hummingbird, AWS Lambda, ….

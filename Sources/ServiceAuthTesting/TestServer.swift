@@ -1,4 +1,4 @@
-public import ServiceAuth
+public import ServiceAuthCore
 public import ServiceAuthHTTP
 
 /// Runs `body` against a live ``HTTPServer`` on a free loopback port, then shuts it down.

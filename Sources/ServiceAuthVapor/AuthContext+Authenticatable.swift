@@ -1,4 +1,4 @@
-public import ServiceAuth
+public import ServiceAuthCore
 public import Vapor
 
 // `AuthContext` is declared in this package (ServiceAuth), so the conformance is not

@@ -1,4 +1,4 @@
-public import ServiceAuth
+public import ServiceAuthCore
 public import Vapor
 
 /// A refused request (``AuthFailure``) in Vapor's terms.
@@ -34,11 +34,9 @@ public struct AuthFailureAbort: AbortError, AuthFailureConvertible, AsyncRespons
 
     /// Exactly ``AuthFailure/response()`` as a Vapor `Response`.
     public func response() -> Response {
-        let (head, body) = authFailure.response()
+        let (head, bytes) = authFailure.responseParts()
         var headers = HTTPHeaders()
         for field in head.headerFields { headers.add(name: field.name.rawName, value: field.value) }
-        // `AuthFailure.response()` always builds its body in memory.
-        let bytes = body.bufferedBytes ?? []
         return Response(status: status, headers: headers, body: .init(buffer: ByteBuffer(bytes: bytes)))
     }
 

@@ -1,4 +1,4 @@
-public import ServiceAuth
+public import ServiceAuthCore
 public import Vapor
 
 /// A middleware that applies a whole ``RouteSecurity`` in one step: its authenticators in
@@ -33,7 +33,7 @@ public struct RouteSecurityMiddleware: AsyncMiddleware {
     ///     ``SigV4Authenticator/maxBodyBytes`` among the mechanisms, else 1 MiB.
     public init(_ security: RouteSecurity, maxBodyBytes: Int? = nil) {
         self.security = security
-        let sigV4Limits = security.authenticators.compactMap { ($0 as? SigV4Authenticator)?.maxBodyBytes }
+        let sigV4Limits = security.authenticators.compactMap(\.bodyLimit)
         self.maxBodyBytes = maxBodyBytes ?? sigV4Limits.max() ?? 1 << 20
     }
 

@@ -1,4 +1,4 @@
-public import ServiceAuth
+public import ServiceAuthCore
 public import Vapor
 
 /// A Vapor authenticator middleware that runs one of the package's ``ServiceAuth/Authenticator``s
@@ -28,7 +28,7 @@ public struct ServiceAuthAuthenticatorMiddleware: AsyncAuthenticator {
     ///     ``SigV4Authenticator``'s own ``SigV4Authenticator/maxBodyBytes``, else 1 MiB.
     public init(_ authenticator: any ServiceAuth.Authenticator, maxBodyBytes: Int? = nil) {
         self.authenticator = authenticator
-        self.maxBodyBytes = maxBodyBytes ?? (authenticator as? SigV4Authenticator)?.maxBodyBytes ?? 1 << 20
+        self.maxBodyBytes = maxBodyBytes ?? authenticator.bodyLimit ?? 1 << 20
     }
 
     /// Runs the mechanism, logs in what it proved, and passes the request on.

@@ -1,4 +1,4 @@
-public import ServiceAuth
+public import ServiceAuthCore
 public import Vapor
 
 /// A guard middleware that applies an ``ServiceAuth/AuthorizationPolicy`` to the identity the

@@ -1,5 +1,5 @@
 import HTTPTypes
-import ServiceAuth
+import ServiceAuthCore
 import ServiceContextModule
 import Vapor
 

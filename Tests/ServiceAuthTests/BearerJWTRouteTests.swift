@@ -5,7 +5,10 @@ import Testing
 import ServiceAuthHTTP
 import ServiceAuthTesting
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// A JWKS document that tests can rotate while a loopback server serves it.
 final class JWKSDocument: Sendable {

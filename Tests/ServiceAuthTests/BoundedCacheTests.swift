@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// The bounded cache under every cache of hostile keys: constant work per operation, however
 /// many distinct keys arrive.

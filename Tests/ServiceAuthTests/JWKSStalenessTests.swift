@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// Stale keys keep a service running through an issuer outage, but only for a bounded time:
 /// past ``JWKSCache/Configuration/maximumStaleness`` keys the issuer may have revoked are no

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// Property tests: random and mutated tokens never crash or hang the verifier, always fail
 /// with a typed error, and the strict JSON parser agrees with Foundation where both accept.

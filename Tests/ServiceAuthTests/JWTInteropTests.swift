@@ -3,7 +3,10 @@ import Testing
 import ServiceAuthHTTP
 import ServiceAuthTesting
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// Tokens minted by independent implementations verify: joserfc and PyJWT (RS256, ES256),
 /// and moto's Cognito emulation (a real `initiate_auth` against a pool it created).

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 @Suite("Strict JSON parser")
 struct JWTJSONParserTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// The verifier's one-pass decode of the claims it reads must accept exactly what the strict
 /// parser accepts, with the same values.

@@ -4,7 +4,10 @@ import HTTPTypes
 import Synchronization
 import _CryptoExtras
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// Keys generated once per test process (RSA generation is slow in debug builds).
 enum TestKeys {

@@ -2,7 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 @Suite("VerifiedTokenCache")
 struct JWTVerifiedTokenCacheTests {

@@ -4,7 +4,10 @@ import HTTPTypes
 import Testing
 import _CryptoExtras
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 @Suite("JWTVerifier")
 struct JWTVerifierTests {

@@ -3,7 +3,10 @@ import Testing
 import ServiceAuthHTTP
 import ServiceAuthTesting
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// `serviceauth verify` as CONTRACT.md specifies it, run as a real process against a JWKS on loopback.
 @Suite("serviceauth verify", .serialized)

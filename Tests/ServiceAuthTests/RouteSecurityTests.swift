@@ -5,7 +5,10 @@ import ServiceAuthTesting
 import Synchronization
 import Testing
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// A verifier that knows a few fixed tokens and counts its calls.
 final class FixedTokenVerifier: BearerTokenVerifier {

@@ -2,7 +2,10 @@ import Foundation
 import HTTPTypes
 import Testing
 
-@testable import ServiceAuth
+import ServiceAuth
+@testable import ServiceAuthCore
+@testable import ServiceAuthJWT
+@testable import ServiceAuthAWS
 
 /// A SigV4 signature is bound to this service and this request: the signed host must be one of
 /// the service's names, the verified path is the routed path, identity headers count only when

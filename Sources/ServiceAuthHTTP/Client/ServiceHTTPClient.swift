@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 public import HTTPTypes
-public import ServiceAuth
+public import ServiceAuthCore
 import NIOCore
 import NIOHTTP1
 

@@ -1,5 +1,5 @@
 public import Logging
-public import ServiceAuth
+public import ServiceAuthCore
 public import ServiceLifecycle
 import HTTPTypes
 import NIOCore

@@ -1,6 +1,6 @@
 import Foundation
 public import HTTPTypes
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// Builders for common responses.
 public enum Responses {

@@ -1,5 +1,5 @@
 public import HTTPTypes
-public import ServiceAuth
+public import ServiceAuthCore
 
 /// Handles a routed request: the innermost step of the server's middleware chain.
 public typealias RouteHandler = @Sendable (HTTPRequest, MessageBody, RequestContext) async throws -> (HTTPResponse, MessageBody)
