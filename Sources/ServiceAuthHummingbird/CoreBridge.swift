@@ -7,11 +7,11 @@ import ServiceAuthCore
 enum CoreBridge {
     /// The core's context for a request: route, path parameters, peer, port and logger, with
     /// `auth` as the identities proved so far.
-    static func requestContext(_ context: some ServiceAuthRequestContext, auth: AuthContext) -> ServiceAuth.RequestContext {
+    static func requestContext(_ context: some ServiceAuthRequestContext, auth: AuthContext) -> ServiceAuthCore.RequestContext {
         var parameters: [String: String] = [:]
         for (name, value) in context.parameters { parameters[String(name)] = String(value) }
         let remote = (context as? any RemoteAddressRequestContext)?.remoteAddress.map(describe)
-        return ServiceAuth.RequestContext(
+        return ServiceAuthCore.RequestContext(
             auth: auth,
             routePattern: context.endpointPath,
             pathParameters: parameters,

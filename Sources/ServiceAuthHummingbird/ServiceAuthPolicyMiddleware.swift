@@ -24,7 +24,7 @@ public struct ServiceAuthPolicyMiddleware<Context: ServiceAuthRequestContext>: R
     ///     are not run here: add a ``ServiceAuthAuthenticator`` for each before this).
     ///   - context: The request context type (for type inference only).
     public init(
-        _ policy: ServiceAuth.AuthorizationPolicy,
+        _ policy: ServiceAuthCore.AuthorizationPolicy,
         authenticators: [any Authenticator] = [],
         context: Context.Type = Context.self
     ) {

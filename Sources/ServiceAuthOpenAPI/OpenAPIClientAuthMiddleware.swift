@@ -21,7 +21,7 @@ public struct OpenAPIClientAuthMiddleware: OpenAPIRuntime.ClientMiddleware {
     /// Creates the adapter.
     ///
     /// - Parameter middleware: The middleware to run, first to run first.
-    public init(_ middleware: [any ServiceAuth.ClientMiddleware]) {
+    public init(_ middleware: [any ServiceAuthCore.ClientMiddleware]) {
         chain = ClientMiddlewareChain(middleware)
     }
 

@@ -16,7 +16,7 @@ public import Vapor
 /// ``maxBodyBytes`` (`413` beyond); Vapor keeps the collected bytes for the handler.
 public struct ServiceAuthAuthenticatorMiddleware: AsyncAuthenticator {
     /// The wrapped mechanism.
-    public let authenticator: any ServiceAuth.Authenticator
+    public let authenticator: any ServiceAuthCore.Authenticator
     /// The largest body collected for a mechanism that reads it.
     public let maxBodyBytes: Int
 
@@ -26,7 +26,7 @@ public struct ServiceAuthAuthenticatorMiddleware: AsyncAuthenticator {
     ///   - authenticator: The mechanism.
     ///   - maxBodyBytes: The largest body collected for it; by default a
     ///     ``SigV4Authenticator``'s own ``SigV4Authenticator/maxBodyBytes``, else 1 MiB.
-    public init(_ authenticator: any ServiceAuth.Authenticator, maxBodyBytes: Int? = nil) {
+    public init(_ authenticator: any ServiceAuthCore.Authenticator, maxBodyBytes: Int? = nil) {
         self.authenticator = authenticator
         self.maxBodyBytes = maxBodyBytes ?? authenticator.bodyLimit ?? 1 << 20
     }

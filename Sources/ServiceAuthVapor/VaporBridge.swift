@@ -31,7 +31,7 @@ enum VaporBridge {
     /// The core's context: route pattern (`/orders/{id}`), path parameters, peer and logger,
     /// with `auth` as the identities proved so far. Vapor does not tell a middleware the local
     /// port, so ``ServiceAuth/RequestContext/localPort`` is `nil`.
-    static func context(of request: Request, auth: AuthContext) -> ServiceAuth.RequestContext {
+    static func context(of request: Request, auth: AuthContext) -> ServiceAuthCore.RequestContext {
         var pattern: String?
         var parameters: [String: String] = [:]
         if let route = request.route {
@@ -48,7 +48,7 @@ enum VaporBridge {
             }
             pattern = "/" + components.joined(separator: "/")
         }
-        return ServiceAuth.RequestContext(
+        return ServiceAuthCore.RequestContext(
             auth: auth,
             routePattern: pattern,
             pathParameters: parameters,

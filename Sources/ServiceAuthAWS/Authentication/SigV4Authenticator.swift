@@ -1,6 +1,6 @@
 import Crypto
 public import HTTPTypes
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Identifies the caller by its AWS Signature Version 4, as API Gateway's IAM authorisation
 /// does (header form or presigned query), and makes the signing principal the caller.

@@ -1,7 +1,7 @@
 public import Foundation
 import HTTPTypes
 import Synchronization
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Temporary credentials from STS `AssumeRole`, cached and refreshed ahead of expiry.
 ///

@@ -2,7 +2,7 @@ import Crypto
 public import Foundation
 import HTTPTypes
 import Synchronization
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Verifies STS delegation tokens (`Authorization: Bearer sts-v1.<base64url URL>`) by letting
 /// STS check them, as HashiCorp Vault's AWS auth method and aws-iam-authenticator do.

@@ -1,6 +1,6 @@
 public import Foundation
 public import HTTPTypes
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Proves the caller's IAM identity to a service outside AWS: attaches
 /// `Authorization: Bearer sts-v1.<presigned GetCallerIdentity URL>` made from the caller's

@@ -1,6 +1,6 @@
 public import Foundation
 public import HTTPTypes
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Signs outgoing requests with AWS SigV4, using credentials from a provider.
 ///

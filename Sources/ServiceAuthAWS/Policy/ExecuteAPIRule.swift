@@ -1,4 +1,4 @@
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Grants or refuses an API Gateway method/path pattern to callers that hold a scope or a
 /// group: the rules from which ``AuthorizationPolicy/executeAPI(_:rules:)`` builds an

@@ -1,5 +1,5 @@
 import HTTPTypes
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Why a SigV4-authenticated request (or an STS-delegated identity) was refused.
 ///

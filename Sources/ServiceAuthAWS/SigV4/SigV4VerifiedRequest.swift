@@ -1,5 +1,5 @@
 public import Foundation
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// What a successful SigV4 verification proved about a request.
 public struct SigV4VerifiedRequest: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A size-bounded map whose entries expire, with O(1) lookup, insert, removal and eviction.
 ///
@@ -12,7 +12,7 @@ import Foundation
 /// neither lookup nor eviction allocates once the slab has grown to ``capacity``.
 ///
 /// It is a value type with no locking: the caches that use it wrap it in a `Mutex`.
-struct BoundedCache<Key: Hashable, Value> {
+package struct BoundedCache<Key: Hashable, Value> {
     fileprivate struct Node {
         var key: Key
         var value: Value
@@ -24,7 +24,7 @@ struct BoundedCache<Key: Hashable, Value> {
     }
 
     /// The most entries kept.
-    let capacity: Int
+    package let capacity: Int
     private var slots: [Key: Int] = [:]
     private var nodes: [Node?] = []
     private var freeSlots: [Int] = []
@@ -38,12 +38,12 @@ struct BoundedCache<Key: Hashable, Value> {
     /// Creates an empty cache.
     ///
     /// - Parameter capacity: The most entries kept (at least 1).
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = Swift.max(1, capacity)
     }
 
     /// The number of entries held, expired ones not yet purged included.
-    var count: Int { slots.count }
+    package var count: Int { slots.count }
 
     /// The value for `key` if present and not expired at `now`; marks it most recently used.
     /// An expired entry is removed.
@@ -53,7 +53,7 @@ struct BoundedCache<Key: Hashable, Value> {
     ///   - now: The current time.
     ///   - touch: Whether a hit counts as a use (default `true`).
     /// - Returns: The value, or `nil`.
-    mutating func value(forKey key: Key, now: Date, touch: Bool = true) -> Value? {
+    package mutating func value(forKey key: Key, now: Date, touch: Bool = true) -> Value? {
         guard let slot = slots[key], let node = nodes[slot] else { return nil }
         guard now < node.expiresAt else {
             remove(slot: slot)
@@ -64,7 +64,7 @@ struct BoundedCache<Key: Hashable, Value> {
     }
 
     /// Whether an unexpired entry exists for `key` (does not count as a use).
-    func contains(_ key: Key, now: Date) -> Bool {
+    package func contains(_ key: Key, now: Date) -> Bool {
         guard let slot = slots[key], let node = nodes[slot] else { return false }
         return now < node.expiresAt
     }
@@ -76,7 +76,7 @@ struct BoundedCache<Key: Hashable, Value> {
     ///   - value: The value.
     ///   - key: The key.
     ///   - expiresAt: When the entry stops being returned.
-    mutating func insert(_ value: Value, forKey key: Key, expiresAt: Date) {
+    package mutating func insert(_ value: Value, forKey key: Key, expiresAt: Date) {
         if let slot = slots[key] {
             nodes[slot]?.value = value
             nodes[slot]?.expiresAt = expiresAt
@@ -106,7 +106,7 @@ struct BoundedCache<Key: Hashable, Value> {
     ///
     /// - Returns: The removed value.
     @discardableResult
-    mutating func removeValue(forKey key: Key) -> Value? {
+    package mutating func removeValue(forKey key: Key) -> Value? {
         guard let slot = slots[key] else { return nil }
         let value = nodes[slot]?.value
         remove(slot: slot)
@@ -119,7 +119,7 @@ struct BoundedCache<Key: Hashable, Value> {
     /// - Parameters:
     ///   - now: The current time.
     ///   - limit: The most entries examined.
-    mutating func purgeExpired(now: Date, limit: Int = 2) {
+    package mutating func purgeExpired(now: Date, limit: Int = 2) {
         var examined = 0
         while examined < limit, oldest >= 0, let node = nodes[oldest], node.expiresAt <= now {
             remove(slot: oldest)
@@ -128,7 +128,7 @@ struct BoundedCache<Key: Hashable, Value> {
     }
 
     /// Removes every entry.
-    mutating func removeAll() {
+    package mutating func removeAll() {
         slots.removeAll()
         nodes.removeAll()
         freeSlots.removeAll()

@@ -78,9 +78,9 @@ extension AuthFailure: AuthFailureConvertible {
 }
 
 /// Minimal JSON string escaping for the few strings the package writes by hand.
-enum JSONString {
+package enum JSONString {
     /// Escapes `value` for use between double quotes in JSON.
-    static func escape(_ value: String) -> String {
+    package static func escape(_ value: String) -> String {
         var result = ""
         result.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {

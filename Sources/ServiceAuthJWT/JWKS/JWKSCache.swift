@@ -4,7 +4,7 @@ import HTTPTypes
 import Synchronization
 import Crypto
 import Metrics
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// The public keys of one issuer, fetched from its JWKS and kept ready to use.
 ///

@@ -1,4 +1,4 @@
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Why a bearer JWT was not accepted.
 ///

@@ -1,5 +1,5 @@
 public import Foundation
-import ServiceAuthCore
+public import ServiceAuthCore
 
 extension JWTVerifier {
     /// The issuer URL of an Amazon Cognito user pool.

@@ -1,6 +1,6 @@
 public import Foundation
 import Crypto
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Verifies bearer JWTs (Cognito and OpenID Connect access and id tokens) against the public
 /// keys of one or more trusted issuers.

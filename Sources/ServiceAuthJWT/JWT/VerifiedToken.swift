@@ -1,5 +1,5 @@
 public import Foundation
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// A JWT whose signature, issuer, lifetime and audience were verified, with its claims typed.
 ///

@@ -3,7 +3,7 @@ public import Logging
 public import Metrics
 import ServiceContextModule
 import Synchronization
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// Obtains, caches and refreshes an OAuth 2.0 access token with the client-credentials grant
 /// (RFC 6749 §4.4), as Amazon Cognito's `/oauth2/token` serves it.

@@ -2,7 +2,7 @@ public import Foundation
 public import Logging
 public import Metrics
 import Synchronization
-import ServiceAuthCore
+public import ServiceAuthCore
 
 /// A process-wide registry of client-credentials tokens, one per (token endpoint, client id,
 /// scope set).

@@ -1,4 +1,3 @@
-import ServiceAuthCore
 
 /// Something that hands out an OAuth access token for outbound calls.
 ///
