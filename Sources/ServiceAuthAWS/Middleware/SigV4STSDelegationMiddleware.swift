@@ -39,11 +39,7 @@ public struct SigV4STSDelegationMiddleware: ClientMiddleware {
     /// - Returns: The response.
     /// - Throws: The provider's errors, ``SigV4Error`` for an unusable configuration, and
     ///   whatever `next` throws.
-    public func intercept(
-        _ request: HTTPRequest,
-        body: MessageBody,
-        next: ClientNext
-    ) async throws -> (HTTPResponse, MessageBody) {
+    public func intercept(_ request: HTTPRequest, body: MessageBody, next: ClientNext) async throws -> (HTTPResponse, MessageBody) {
         var request = request
         let token = try generator.token(credentials: try await credentialsProvider.credentials(), date: now())
         request.headerFields[.authorization] = "Bearer \(token)"

@@ -60,11 +60,7 @@ public struct SigV4SigningMiddleware: ClientMiddleware {
     ///   - next: The rest of the chain.
     /// - Returns: The response.
     /// - Throws: The provider's errors, ``MessageBodyTooLarge``, and whatever `next` throws.
-    public func intercept(
-        _ request: HTTPRequest,
-        body: MessageBody,
-        next: ClientNext
-    ) async throws -> (HTTPResponse, MessageBody) {
+    public func intercept(_ request: HTTPRequest, body: MessageBody, next: ClientNext) async throws -> (HTTPResponse, MessageBody) {
         let bytes = try await body.collect(upTo: maxBodyBytes)
         let credentials = try await credentialsProvider.credentials()
         var request = request

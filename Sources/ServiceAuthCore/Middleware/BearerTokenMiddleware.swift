@@ -23,11 +23,7 @@ public struct BearerTokenMiddleware: ClientMiddleware {
     ///   - next: The rest of the chain.
     /// - Returns: The response.
     /// - Throws: The provider's error, or whatever the rest of the chain throws.
-    public func intercept(
-        _ request: HTTPRequest,
-        body: MessageBody,
-        next: ClientNext
-    ) async throws -> (HTTPResponse, MessageBody) {
+    public func intercept(_ request: HTTPRequest, body: MessageBody, next: ClientNext) async throws -> (HTTPResponse, MessageBody) {
         let token = try await provider.accessToken()
         var request = request
         request.headerFields[.authorization] = "Bearer " + token

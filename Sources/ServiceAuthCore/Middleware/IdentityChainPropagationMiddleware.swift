@@ -44,11 +44,7 @@ public struct IdentityChainPropagationMiddleware: ClientMiddleware {
     /// - Returns: The response.
     /// - Throws: ``IdentityChainError`` when the chain would exceed the limits, or whatever the
     ///   rest of the chain throws.
-    public func intercept(
-        _ request: HTTPRequest,
-        body: MessageBody,
-        next: ClientNext
-    ) async throws -> (HTTPResponse, MessageBody) {
+    public func intercept(_ request: HTTPRequest, body: MessageBody, next: ClientNext) async throws -> (HTTPResponse, MessageBody) {
         var request = request
         let received = AuthContext.current?.chain ?? []
         request.headerFields[headerName] = try IdentityChain.render(received + [serviceName], limits: limits)

@@ -30,11 +30,7 @@ public struct UserTokenPropagationMiddleware: ClientMiddleware {
     ///   - next: The rest of the chain.
     /// - Returns: The response.
     /// - Throws: Whatever the rest of the chain throws.
-    public func intercept(
-        _ request: HTTPRequest,
-        body: MessageBody,
-        next: ClientNext
-    ) async throws -> (HTTPResponse, MessageBody) {
+    public func intercept(_ request: HTTPRequest, body: MessageBody, next: ClientNext) async throws -> (HTTPResponse, MessageBody) {
         var request = request
         if let token = AuthContext.current?.userToken, !token.isEmpty {
             request.headerFields[headerName] = "Bearer " + token

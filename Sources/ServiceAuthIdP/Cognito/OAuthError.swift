@@ -1,4 +1,5 @@
 import HTTPTypes
+import ServiceAuth
 
 /// An error of `/oauth2/token`, as RFC 6749 §5.2 and Cognito write it:
 /// `{"error":"invalid_client","error_description":"…"}`, with `Cache-Control: no-store`.
@@ -7,7 +8,7 @@ struct OAuthError: Error, Sendable, Hashable {
     var code: String
     var description: String
     /// `WWW-Authenticate` for a failed `client_secret_basic` authentication (RFC 6749 §5.2).
-    var challenge: String?
+    var challenge: AuthChallenge?
 
     static func invalidRequest(_ description: String) -> OAuthError {
         OAuthError(status: .badRequest, code: "invalid_request", description: description)
@@ -15,7 +16,7 @@ struct OAuthError: Error, Sendable, Hashable {
     static func invalidClient(basic: Bool) -> OAuthError {
         OAuthError(
             status: .unauthorized, code: "invalid_client", description: "client authentication failed",
-            challenge: basic ? #"Basic realm="oauth2""# : nil
+            challenge: basic ? AuthChallenge(scheme: "Basic", parameters: [.init("realm", "oauth2")]) : nil
         )
     }
     static func unauthorizedClient(_ description: String) -> OAuthError {
@@ -32,7 +33,7 @@ struct OAuthError: Error, Sendable, Hashable {
         var headers = HTTPFields()
         headers[.cacheControl] = "no-store"
         headers[HTTPField.Name("Pragma")!] = "no-cache"
-        if let challenge { headers[.wwwAuthenticate] = challenge }
+        if let challenge { headers[.wwwAuthenticate] = challenge.headerValue }
         return .json(["error": code, "error_description": description], status: status, extraHeaders: headers)
     }
 }
