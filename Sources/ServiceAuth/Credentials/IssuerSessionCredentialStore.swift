@@ -98,11 +98,11 @@ public struct IssuerSessionCredentialStore: CredentialStore {
     /// before expiry so that a forged token never reads as merely expired.
     func checkLifetime(of claims: SessionTokenClaims, now: Date) throws(SigV4Error) {
         let invalid = SigV4Error.invalidClientTokenId("the security token included in the request is invalid")
-        guard claims.issuedAt.timeIntervalSince(now) <= configuration.maxClockSkew.jwtTimeInterval else { throw invalid }
+        guard claims.issuedAt.timeIntervalSince(now) <= configuration.maxClockSkew.timeInterval else { throw invalid }
         let lifetime = claims.lifetime
-        guard lifetime > 0, lifetime <= configuration.maxSessionDuration.jwtTimeInterval else { throw invalid }
+        guard lifetime > 0, lifetime <= configuration.maxSessionDuration.timeInterval else { throw invalid }
         if let roleLimit = configuration.roleMaxSessionDuration {
-            guard let limit = roleLimit(claims.principal), lifetime <= limit.jwtTimeInterval else { throw invalid }
+            guard let limit = roleLimit(claims.principal), lifetime <= limit.timeInterval else { throw invalid }
         }
         guard claims.expiration > now else {
             throw SigV4Error.expiredToken("the security token included in the request is expired")

@@ -78,11 +78,3 @@ extension JWKSCache {
         }
     }
 }
-
-extension Duration {
-    /// The duration in (fractional) seconds.
-    var jwtTimeInterval: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-    }
-}

@@ -19,7 +19,7 @@ struct ClaimRules {
         self.claims = claims
         self.payload = payload
         self.now = now.timeIntervalSince1970
-        self.leeway = max(0, configuration.leeway.jwtTimeInterval)
+        self.leeway = max(0, configuration.leeway.timeInterval)
     }
 
     func verify(issuer: String, keyID: String?, algorithm: JWTAlgorithm, token: String) throws(JWTError) -> VerifiedToken {
@@ -33,7 +33,7 @@ struct ClaimRules {
         if let iat, iat > now + leeway { throw JWTError(.notYetValid, "the token was issued in the future") }
         if let maxLifetime = configuration.maxLifetime {
             guard let iat else { throw .malformed("the token has no iat claim") }
-            guard exp - iat <= maxLifetime.jwtTimeInterval else {
+            guard exp - iat <= maxLifetime.timeInterval else {
                 throw JWTError(.expired, "the token's lifetime exceeds the allowed maximum")
             }
         }

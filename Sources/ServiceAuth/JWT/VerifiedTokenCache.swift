@@ -70,7 +70,7 @@ public final class VerifiedTokenCache: Sendable {
         _ key: SHA256.Digest, token: VerifiedToken, keyFingerprint: SHA256.Digest, keyGeneration: Int,
         owner: ObjectIdentifier, issuerPosition: Int, at date: Date
     ) {
-        let validUntil = min(token.expiresAt, date.addingTimeInterval(maxEntryLifetime.jwtTimeInterval))
+        let validUntil = min(token.expiresAt, date.addingTimeInterval(maxEntryLifetime.timeInterval))
         guard date < validUntil else { return }
         let entry = Entry(
             token: token, keyFingerprint: keyFingerprint, keyGeneration: keyGeneration, owner: owner,

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HTTPTypesFoundation
 import Logging
 
 /// One client-credentials fetch against the token endpoint: the request of RFC 6749 §4.4.2,
@@ -64,9 +65,10 @@ struct ClientCredentialsExchange: Sendable {
 
     /// Builds the token request, or a configuration error.
     func makeRequest() -> Result<(HTTPRequest, [UInt8]), TokenProviderError> {
-        guard var request = HTTPRequest(method: .post, urlString: configuration.tokenEndpoint) else {
+        guard let url = URL(string: configuration.tokenEndpoint), url.isAbsoluteHTTPURL else {
             return .failure(TokenProviderError(code: .invalidConfiguration, message: "the token endpoint is not an absolute http(s) URL"))
         }
+        var request = HTTPRequest(method: .post, url: url)
         if !LoopbackHost.permitsPlainHTTP(request, allowInsecureHTTP: configuration.allowInsecureHTTP) {
             return .failure(
                 TokenProviderError(

@@ -138,7 +138,7 @@ extension ClientCredentialsTokenProvider {
         /// - Returns: Seconds before expiry at which to refresh.
         public func refreshLead(forLifetime lifetime: Double) -> Double {
             let fraction = Swift.min(Swift.max(lifetimeFraction, 0), 1)
-            let lead = Swift.max(lifetime * fraction, minimumRemaining.tokenSeconds)
+            let lead = Swift.max(lifetime * fraction, minimumRemaining.timeInterval)
             return Swift.min(lead, lifetime / 2)
         }
     }
@@ -190,16 +190,8 @@ extension ClientCredentialsTokenProvider {
         /// - Returns: `min(maxBackoff, initialBackoff × multiplier^(attempt-1))`, in seconds.
         public func backoffCeiling(afterAttempt attempt: Int) -> Double {
             let exponent = Double(Swift.max(attempt - 1, 0))
-            let raw = initialBackoff.tokenSeconds * pow(Swift.max(multiplier, 1), exponent)
-            return Swift.min(raw, maxBackoff.tokenSeconds)
+            let raw = initialBackoff.timeInterval * pow(Swift.max(multiplier, 1), exponent)
+            return Swift.min(raw, maxBackoff.timeInterval)
         }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double` (for the token provider's date arithmetic).
-    var tokenSeconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }

@@ -17,7 +17,7 @@ struct IssuedToken: Sendable {
     init(value: String, lifetime: Double, receivedAt: Date, policy: ClientCredentialsTokenProvider.RefreshPolicy) {
         self.value = value
         let expiresAt = receivedAt.addingTimeInterval(lifetime)
-        let margin = Swift.min(policy.expiryMargin.tokenSeconds, lifetime / 2)
+        let margin = Swift.min(policy.expiryMargin.timeInterval, lifetime / 2)
         usableUntil = expiresAt.addingTimeInterval(-margin)
         refreshAt = expiresAt.addingTimeInterval(-Swift.max(policy.refreshLead(forLifetime: lifetime), margin))
     }
