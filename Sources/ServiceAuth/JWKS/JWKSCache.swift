@@ -18,6 +18,9 @@ public import Logging
 ///   only up to ``Configuration/maximumStaleness`` past its freshness: after that a request
 ///   waits for a fetch, and fails with `jwks_unavailable` if the issuer is still unreachable.
 ///
+/// The key table, its freshness and staleness, the single flight and the refetch rate limit are
+/// a ``RefreshingValue``; the unknown-`kid` negative cache is this type's own.
+///
 /// Freshness follows `Cache-Control: max-age`, else ``Configuration/defaultMaxAge``. Call
 /// ``hydrate()`` before taking traffic; ``isReady`` tells readiness probes when keys are loaded.
 /// ``refresher(interval:)`` keeps the keys fresh in the background as a service-lifecycle `Service`.
