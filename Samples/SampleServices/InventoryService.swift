@@ -45,7 +45,7 @@ public enum InventoryService {
                 region: options.region,
                 service: options.service,
                 acceptedHosts: .listening(host: options.host, additionalNames: options.hostName),
-                maxSkew: TimeInterval(options.maxSkewSeconds),
+                maxSkew: .seconds(options.maxSkewSeconds),
                 allowUnsignedPayload: options.allowUnsignedPayload,
                 replayCache: SigV4ReplayCache()
             ),

@@ -137,7 +137,7 @@ struct SigV4VerifierTests {
         _ = try await verifier(now: Self.now.addingTimeInterval(-899)).verify(signed, body: [])
         await expectFailure(.requestTimeTooSkewed, verifier(now: Self.now.addingTimeInterval(901)), signed)
         await expectFailure(.requestTimeTooSkewed, verifier(now: Self.now.addingTimeInterval(-901)), signed)
-        await expectFailure(.requestTimeTooSkewed, verifier({ $0.maxSkew = 60 }, now: Self.now.addingTimeInterval(61)), signed)
+        await expectFailure(.requestTimeTooSkewed, verifier({ $0.maxSkew = .seconds(60) }, now: Self.now.addingTimeInterval(61)), signed)
     }
 
     @Test func scopeMustMatchConfigurationAndDate() async {

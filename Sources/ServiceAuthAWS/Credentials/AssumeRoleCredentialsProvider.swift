@@ -1,6 +1,6 @@
 public import Foundation
 import HTTPTypes
-import Synchronization
+import HTTPTypesFoundation
 public import ServiceAuthCore
 
 /// Temporary credentials from STS `AssumeRole`, cached and refreshed ahead of expiry.
@@ -8,10 +8,14 @@ public import ServiceAuthCore
 /// Calls the STS query API (`POST`, form-encoded
 /// `Action=AssumeRole&Version=2011-06-15&RoleArn=…&RoleSessionName=…&DurationSeconds=…`),
 /// itself signed with SigV4 (service `sts`) using the source credentials, through the core
-/// ``HTTPTransport``; works with real STS and with the local issuer. Concurrent callers share
-/// one STS call (single flight). Credentials are refreshed once they are within
-/// ``Configuration/refreshAhead`` of expiry; if that refresh fails while the cached
-/// credentials are still valid, the cached ones are returned.
+/// ``HTTPTransport``; works with real STS and with the local issuer.
+///
+/// Caching is a ``RefreshingValue``: concurrent callers share one STS call (single flight).
+/// Once credentials are within ``Configuration/refreshAhead`` of expiry (but never later than
+/// halfway through their lifetime), callers keep getting them at once while one background
+/// call replaces them; if that call fails, the cached credentials stay in service until they
+/// expire, and no new call starts for ``Configuration/failureCooldown``. Without valid
+/// credentials, callers during the cool-down get the last failure again.
 public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
     /// Which role to assume, and where.
     public struct Configuration: Sendable {
@@ -25,8 +29,11 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
         public var stsEndpoint: String
         /// The signing region for STS (default `us-east-1`).
         public var region: String
-        /// How long before expiry to refresh, in seconds (default 300).
-        public var refreshAhead: TimeInterval
+        /// How long before expiry to refresh in the background (default 300 s).
+        public var refreshAhead: Duration
+        /// How long after a failed STS call no new one starts (default 2 s): callers with valid
+        /// credentials keep them, callers without get the failure again.
+        public var failureCooldown: Duration
         /// The deadline of one STS call (default 10 s).
         public var timeout: Duration
         /// The largest STS response accepted (default 64 KiB).
@@ -43,7 +50,8 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
         ///   - durationSeconds: Requested lifetime (default 3600).
         ///   - stsEndpoint: The STS URL (default `https://sts.amazonaws.com`).
         ///   - region: The signing region (default `us-east-1`).
-        ///   - refreshAhead: Refresh this many seconds before expiry (default 300).
+        ///   - refreshAhead: Refresh this long before expiry (default 300 s).
+        ///   - failureCooldown: How long a failed call is remembered (default 2 s).
         ///   - timeout: Deadline of one STS call (default 10 s).
         ///   - maxResponseBytes: Largest STS response (default 64 KiB).
         ///   - allowInsecureHTTP: Allow plain `http` to non-loopback hosts (default `false`).
@@ -53,7 +61,8 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
             durationSeconds: Int = 3600,
             stsEndpoint: String = "https://sts.amazonaws.com",
             region: String = "us-east-1",
-            refreshAhead: TimeInterval = 300,
+            refreshAhead: Duration = .seconds(300),
+            failureCooldown: Duration = .seconds(2),
             timeout: Duration = .seconds(10),
             maxResponseBytes: Int = 65_536,
             allowInsecureHTTP: Bool = false
@@ -64,25 +73,16 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
             self.stsEndpoint = stsEndpoint
             self.region = region
             self.refreshAhead = refreshAhead
+            self.failureCooldown = failureCooldown
             self.timeout = timeout
             self.maxResponseBytes = maxResponseBytes
             self.allowInsecureHTTP = allowInsecureHTTP
         }
     }
 
-    private struct State {
-        var cached: AWSCredentials?
-        /// When the cached credentials should be replaced.
-        var refreshAt: Date = .distantPast
-        var inFlight: Task<AWSCredentials, any Error>?
-    }
-
     /// The configuration.
     public let configuration: Configuration
-    private let source: any AWSCredentialsProvider
-    private let transport: any HTTPTransport
-    private let now: @Sendable () -> Date
-    private let state = Mutex(State())
+    private let cached: RefreshingValue<AWSCredentials>
 
     /// Creates a provider.
     ///
@@ -98,14 +98,17 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
-        self.source = sourceCredentials
-        self.transport = transport
-        self.now = now
-    }
-
-    private enum Step {
-        case use(AWSCredentials)
-        case wait(Task<AWSCredentials, any Error>)
+        let call = AssumeRoleCall(configuration: configuration, source: sourceCredentials, transport: transport, now: now)
+        cached = RefreshingValue(throttle: .init(failureCooldown: configuration.failureCooldown), now: now) {
+            let credentials = try await call.send()
+            let fetched = now()
+            // STS always states an expiry (the response is refused without one).
+            let expiration = credentials.expiration ?? fetched
+            // Refresh `refreshAhead` before expiry, but never later than halfway through a
+            // short lifetime, so short sessions are not refetched per call.
+            let lead = min(configuration.refreshAhead.timeInterval, expiration.timeIntervalSince(fetched) / 2)
+            return RefreshingValue.Entry(value: credentials, refreshAt: expiration.addingTimeInterval(-max(0, lead)), expiresAt: expiration)
+        }
     }
 
     /// Valid temporary credentials, from the cache or a (shared) STS call.
@@ -113,43 +116,18 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
     /// - Returns: The role's temporary credentials.
     /// - Throws: ``AWSCredentialsError`` with the STS error code, or a transport failure.
     public func credentials() async throws -> AWSCredentials {
-        let now = self.now()
-        let step: Step = state.withLock { state in
-            if let cached = state.cached, now < state.refreshAt { return .use(cached) }
-            if let task = state.inFlight { return .wait(task) }
-            let task = Task { try await self.assumeRole() }
-            state.inFlight = task
-            return .wait(task)
-        }
-        switch step {
-        case .use(let credentials):
-            return credentials
-        case .wait(let task):
-            let result = await task.result
-            return try state.withLock { state in
-                if state.inFlight == task { state.inFlight = nil }
-                switch result {
-                case .success(let credentials):
-                    if state.cached != credentials {
-                        state.cached = credentials
-                        // Refresh `refreshAhead` before expiry, but never later than halfway
-                        // through a short lifetime, so short sessions are not refetched per call.
-                        let fetched = self.now()
-                        let expiration = credentials.expiration ?? fetched
-                        let lead = min(configuration.refreshAhead, expiration.timeIntervalSince(fetched) / 2)
-                        state.refreshAt = expiration.addingTimeInterval(-max(0, lead))
-                    }
-                    return credentials
-                case .failure(let error):
-                    if let cached = state.cached, !cached.isExpired(at: self.now()) { return cached }
-                    throw error
-                }
-            }
-        }
+        try await cached.value()
     }
+}
 
-    /// One `AssumeRole` call.
-    private func assumeRole() async throws -> AWSCredentials {
+/// One `AssumeRole` call with the source credentials.
+private struct AssumeRoleCall: Sendable {
+    let configuration: AssumeRoleCredentialsProvider.Configuration
+    let source: any AWSCredentialsProvider
+    let transport: any HTTPTransport
+    let now: @Sendable () -> Date
+
+    func send() async throws -> AWSCredentials {
         let sourceCredentials = try await source.credentials()
         let parameters = [
             ("Action", "AssumeRole"),
@@ -190,9 +168,10 @@ enum STSQuery {
         allowInsecureHTTP: Bool,
         date: Date
     ) async throws -> STSXMLDocument {
-        guard var request = HTTPRequest(method: .post, urlString: endpoint) else {
+        guard let url = URL(string: endpoint), url.isAbsoluteHTTPURL else {
             throw AWSCredentialsError.invalidResponse("invalid STS endpoint \(endpoint)")
         }
+        var request = HTTPRequest(method: .post, url: url)
         if !LoopbackHost.permitsPlainHTTP(request, allowInsecureHTTP: allowInsecureHTTP) {
             throw AWSCredentialsError.invalidResponse("refusing to call STS over plain http on a non-loopback host (set allowInsecureHTTP)")
         }

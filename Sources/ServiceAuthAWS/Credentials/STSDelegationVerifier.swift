@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 import HTTPTypes
+import HTTPTypesFoundation
 import Synchronization
 public import ServiceAuthCore
 
@@ -25,8 +26,8 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         public var audience: String
         /// The largest accepted `X-Amz-Expires`, in seconds (default 900).
         public var maxExpires: Int
-        /// Allowed clock skew for the token's date, in seconds (default 300).
-        public var maxSkew: TimeInterval
+        /// Allowed clock skew for the token's date (default 300 s).
+        public var maxSkew: Duration
         /// The largest accepted token, in bytes (default 8192).
         public var maxTokenBytes: Int
         /// How many verified tokens are remembered (default 1024).
@@ -42,7 +43,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         ///   - audience: This service's audience.
         ///   - stsEndpoint: The STS endpoint (default `https://sts.amazonaws.com`).
         ///   - maxExpires: Largest `X-Amz-Expires` (default 900).
-        ///   - maxSkew: Allowed clock skew (default 300).
+        ///   - maxSkew: Allowed clock skew (default 300 s).
         ///   - maxTokenBytes: Largest token (default 8192).
         ///   - cacheCapacity: Cached verified tokens (default 1024).
         ///   - timeout: STS call deadline (default 5 s).
@@ -51,7 +52,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
             audience: String,
             stsEndpoint: String = "https://sts.amazonaws.com",
             maxExpires: Int = 900,
-            maxSkew: TimeInterval = 300,
+            maxSkew: Duration = .seconds(300),
             maxTokenBytes: Int = 8192,
             cacheCapacity: Int = 1024,
             timeout: Duration = .seconds(5),
@@ -90,7 +91,8 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         self.transport = transport
         self.now = now
         self.cache = Cache(capacity: max(1, configuration.cacheCapacity))
-        if let request = HTTPRequest(method: .get, urlString: configuration.stsEndpoint) {
+        if let url = URL(string: configuration.stsEndpoint), url.isAbsoluteHTTPURL {
+            let request = HTTPRequest(method: .get, url: url)
             let path = SigV4Canonical.split(target: request.path ?? "/").path
             self.endpoint = (request.scheme ?? "https", (request.authority ?? "").lowercased(), path.isEmpty ? "/" : String(path))
         } else {
@@ -128,9 +130,10 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
 
         guard token.hasPrefix(STSDelegationTokenGenerator.tokenPrefix),
             let urlBytes = Base64URL.decode(token.utf8.dropFirst(STSDelegationTokenGenerator.tokenPrefix.utf8.count)),
-            let url = String(validating: urlBytes, as: UTF8.self),
-            var request = HTTPRequest(method: .get, urlString: url)
+            let text = String(validating: urlBytes, as: UTF8.self),
+            let url = URL(string: text), url.isAbsoluteHTTPURL
         else { throw Self.failure(.incompleteSignature, "the delegation token is malformed") }
+        var request = HTTPRequest(method: .get, url: url)
         guard let endpoint, request.scheme == endpoint.scheme, request.authority?.lowercased() == endpoint.authority
         else { throw Self.failure(.accessDenied, "the delegation token does not point at the trusted STS endpoint") }
         let (path, query) = SigV4Canonical.split(target: request.path ?? "/")
@@ -217,7 +220,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         guard expires <= configuration.maxExpires else {
             throw Self.failure(.requestExpired, "the delegation token lives longer than allowed")
         }
-        guard date.timeIntervalSince(now) <= configuration.maxSkew else {
+        guard date.timeIntervalSince(now) <= configuration.maxSkew.timeInterval else {
             throw Self.failure(.requestTimeTooSkewed, "the delegation token is dated in the future")
         }
         let validUntil = date.addingTimeInterval(TimeInterval(expires))

@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import HTTPTypes
+import HTTPTypesFoundation
 import ServiceAuthCore
 
 /// Signs HTTP requests with AWS Signature Version 4 (AWS4-HMAC-SHA256).
@@ -268,9 +269,10 @@ public struct SigV4Signer: Sendable {
         expires: Int = 900,
         payload: Payload = .bodyHash
     ) throws(SigV4Error) -> String {
-        guard let request = HTTPRequest(method: method, urlString: url, headerFields: headerFields) else {
+        guard let parsed = URL(string: url), parsed.isAbsoluteHTTPURL else {
             throw .incompleteSignature("not an absolute http(s) URL")
         }
+        let request = HTTPRequest(method: method, url: parsed, headerFields: headerFields)
         return try presign(request, credentials: credentials, date: date, expires: expires, payload: payload)
             .request.urlString
     }

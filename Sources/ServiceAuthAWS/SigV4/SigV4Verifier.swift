@@ -54,8 +54,8 @@ public struct SigV4Verifier: Sendable {
         public var replayProtectedMethods: Set<HTTPRequest.Method>?
         /// S3 path rules (no normalisation, single encoding). Defaults to `service == "s3"`.
         public var s3Variant: Bool
-        /// The largest accepted difference between `X-Amz-Date` and now, in seconds (900).
-        public var maxSkew: TimeInterval
+        /// The largest accepted difference between `X-Amz-Date` and now (default 900 s).
+        public var maxSkew: Duration
         /// Whether `x-amz-content-sha256: UNSIGNED-PAYLOAD` is accepted (default `false`: the
         /// body must be covered by the signature).
         public var allowUnsignedPayload: Bool
@@ -76,7 +76,7 @@ public struct SigV4Verifier: Sendable {
         ///   - service: The expected service.
         ///   - acceptedHosts: The `Host` values a signature may name (required: see ``SigV4AcceptedHosts``).
         ///   - s3Variant: S3 path rules; `nil` means "when `service` is `s3`".
-        ///   - maxSkew: Allowed clock skew in seconds (default 900).
+        ///   - maxSkew: Allowed clock skew (default 900 s).
         ///   - allowUnsignedPayload: Accept `UNSIGNED-PAYLOAD` (default `false`).
         ///   - maxPresignExpiry: Largest `X-Amz-Expires` (default 604800).
         ///   - requireSignedSessionToken: Require a sent session token to be signed (default `true`).
@@ -89,7 +89,7 @@ public struct SigV4Verifier: Sendable {
             service: String,
             acceptedHosts: SigV4AcceptedHosts,
             s3Variant: Bool? = nil,
-            maxSkew: TimeInterval = 900,
+            maxSkew: Duration = .seconds(900),
             allowUnsignedPayload: Bool = false,
             maxPresignExpiry: Int = 604_800,
             requireSignedSessionToken: Bool = true,
@@ -216,16 +216,16 @@ public struct SigV4Verifier: Sendable {
         let now = self.now()
         let acceptableUntil: Date
         if let expires = signed.expires {
-            guard signed.date.timeIntervalSince(now) <= configuration.maxSkew else {
+            guard signed.date.timeIntervalSince(now) <= configuration.maxSkew.timeInterval else {
                 throw .requestTimeTooSkewed("the presigned request's date is in the future")
             }
             acceptableUntil = signed.date.addingTimeInterval(TimeInterval(expires))
             guard now < acceptableUntil else { throw .requestExpired("the presigned request has expired") }
         } else {
-            guard abs(signed.date.timeIntervalSince(now)) <= configuration.maxSkew else {
+            guard abs(signed.date.timeIntervalSince(now)) <= configuration.maxSkew.timeInterval else {
                 throw .requestTimeTooSkewed("the request time is too far from the server time")
             }
-            acceptableUntil = signed.date.addingTimeInterval(configuration.maxSkew)
+            acceptableUntil = signed.date.addingTimeInterval(configuration.maxSkew.timeInterval)
         }
 
         let accessKeyId = String(signed.accessKeyId)

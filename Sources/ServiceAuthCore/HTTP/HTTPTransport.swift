@@ -1,4 +1,5 @@
-public import HTTPTypes
+public import Foundation
+public import HTTPTypesFoundation
 
 /// Sends one HTTP request and returns the response, with bounded time and size.
 ///
@@ -76,29 +77,36 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 }
 
 extension HTTPRequest {
-    /// Creates a request for an absolute `http`/`https` URL string.
+    /// Creates a request for an absolute `http`/`https` URL string: `URL(string:)`, the
+    /// ``Foundation/URL/isAbsoluteHTTPURL`` check, then swift-http-types'
+    /// `HTTPRequest(method:url:headerFields:)`.
     ///
     /// - Parameters:
     ///   - method: The method.
     ///   - urlString: An absolute URL such as `https://host:443/path?query`.
     ///   - headerFields: Header fields.
-    /// - Returns: `nil` when the string is not an absolute http(s) URL.
+    /// - Returns: `nil` when the string is not an absolute http(s) URL without user info.
     public init?(method: Method, urlString: String, headerFields: HTTPFields = [:]) {
-        guard let schemeEnd = urlString.range(of: "://") else { return nil }
-        let scheme = urlString[..<schemeEnd.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        let rest = urlString[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = String(rest[..<authorityEnd])
-        guard !authority.isEmpty, !authority.contains("@") else { return nil }
-        var path = String(rest[authorityEnd...])
-        if let hash = path.firstIndex(of: "#") { path = String(path[..<hash]) }
-        if path.isEmpty { path = "/" } else if path.first == "?" { path = "/" + path }
-        self.init(method: method, scheme: scheme, authority: authority, path: path, headerFields: headerFields)
+        guard let url = URL(string: urlString), url.isAbsoluteHTTPURL else { return nil }
+        self.init(method: method, url: url, headerFields: headerFields)
     }
 
     /// The absolute URL string of the request (`scheme://authority/path`).
     public var urlString: String {
         "\(scheme ?? "http")://\(authority ?? "")\(path ?? "/")"
+    }
+}
+
+extension URL {
+    /// Whether this URL is one the package sends requests to: absolute, `http` or `https`,
+    /// with a host and without user info.
+    ///
+    /// Checked before `HTTPRequest(method:url:headerFields:)`, which accepts any URL (and
+    /// traps on one without a scheme): credentials in a URL would be dropped silently, and
+    /// any other scheme is not HTTP.
+    public var isAbsoluteHTTPURL: Bool {
+        guard let scheme = scheme?.lowercased(), scheme == "http" || scheme == "https" else { return false }
+        guard let host = host(percentEncoded: true), !host.isEmpty else { return false }
+        return user(percentEncoded: true) == nil && password(percentEncoded: true) == nil
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HTTPTypesFoundation
 import Logging
 import ServiceAuthCore
 
@@ -65,9 +66,10 @@ struct ClientCredentialsExchange: Sendable {
 
     /// Builds the token request, or a configuration error.
     func makeRequest() -> Result<(HTTPRequest, [UInt8]), TokenProviderError> {
-        guard var request = HTTPRequest(method: .post, urlString: configuration.tokenEndpoint) else {
+        guard let url = URL(string: configuration.tokenEndpoint), url.isAbsoluteHTTPURL else {
             return .failure(TokenProviderError(code: .invalidConfiguration, message: "the token endpoint is not an absolute http(s) URL"))
         }
+        var request = HTTPRequest(method: .post, url: url)
         if !LoopbackHost.permitsPlainHTTP(request, allowInsecureHTTP: configuration.allowInsecureHTTP) {
             return .failure(
                 TokenProviderError(

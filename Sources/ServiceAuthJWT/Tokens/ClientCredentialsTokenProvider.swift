@@ -2,7 +2,6 @@ public import Foundation
 public import Logging
 public import Metrics
 import ServiceContextModule
-import Synchronization
 public import ServiceAuthCore
 
 /// Obtains, caches and refreshes an OAuth 2.0 access token with the client-credentials grant
@@ -23,7 +22,8 @@ public import ServiceAuthCore
 ///   `invalid_client` are never retried, and a failure is remembered for
 ///   ``RetryPolicy/failureCooldown`` so that many callers cannot cause a retry storm.
 ///
-/// Concurrency: the fetch runs in a `Task` that the provider owns. There is at most one at a
+/// Concurrency: caching, single flight, refresh ahead and the failure cool-down are a
+/// ``RefreshingValue``; the fetch runs in a `Task` it owns. There is at most one at a
 /// time; it is bounded by the retry policy and request timeout, holds the provider only weakly
 /// (to store the result), and is cancelled when the provider is deinitialised. Callers waiting
 /// for it can be cancelled individually without stopping it for the others.
@@ -33,10 +33,9 @@ public final class ClientCredentialsTokenProvider: AccessTokenProvider {
     /// The provider's configuration.
     public let configuration: Configuration
 
-    private let exchange: ClientCredentialsExchange
-    private let now: @Sendable () -> Date
     private let metrics: TokenMetrics
-    private let state = Mutex(State())
+    /// The token, its refresh and expiry instants, the one fetch and the failure cool-down.
+    private let token: RefreshingValue<String>
 
     /// Creates a provider. It fetches nothing until the first ``accessToken()``.
     ///
@@ -54,16 +53,21 @@ public final class ClientCredentialsTokenProvider: AccessTokenProvider {
         metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.configuration = configuration
-        self.now = now
         let metrics = TokenMetrics(factory: metricsFactory)
         self.metrics = metrics
-        exchange = ClientCredentialsExchange(configuration: configuration, transport: transport, logger: logger, metrics: metrics)
-    }
-
-    deinit {
-        // The fetch task is the only work the provider owns; nobody can be waiting for it
-        // (a waiter keeps the provider alive), so cancelling it just stops the requests.
-        state.withLock { $0.fetch?.task.cancel() }
+        let exchange = ClientCredentialsExchange(configuration: configuration, transport: transport, logger: logger, metrics: metrics)
+        token = RefreshingValue(throttle: .init(failureCooldown: configuration.retry.failureCooldown), now: now) {
+            // Outside the triggering request's ServiceContext, so that request metadata (and
+            // the user's identity) does not leak into the token request.
+            let result = try await ServiceContext.withValue(.topLevel) { try await exchange.fetch(now: now) }
+            switch result {
+            case .success(let issued):
+                return RefreshingValue.Entry(value: issued.value, refreshAt: issued.refreshAt, expiresAt: issued.usableUntil)
+            case .failure(let error):
+                metrics.recordFailure(error.code)
+                throw error
+            }
+        }
     }
 
     /// Returns a valid access token, fetching or refreshing it as needed.
@@ -72,125 +76,22 @@ public final class ClientCredentialsTokenProvider: AccessTokenProvider {
     /// - Throws: ``TokenProviderError`` when no valid token exists and the token endpoint did
     ///   not issue one; `CancellationError` when the calling task is cancelled while waiting.
     public func accessToken() async throws -> String {
-        let now = self.now()
-        let cached: String? = state.withLock { state in
-            guard let token = state.token, token.isUsable(at: now) else { return nil }
-            startRefreshIfDue(&state, token: token, now: now)
-            return token.value
+        let lookup: RefreshingValue<String>.Lookup
+        do {
+            lookup = try await token.lookup()
+        } catch {
+            metrics.cacheMisses.increment()  // only a caller without a usable token fails
+            throw error
         }
-        if let cached {
+        switch lookup.origin {
+        case .cache:
             metrics.cacheHits.increment()
-            return cached
+        case .cacheStartedRefresh:
+            metrics.cacheHits.increment()
+            metrics.refreshes.increment()
+        case .fetch:
+            metrics.cacheMisses.increment()
         }
-        return try await waitForFetch()
-    }
-
-    /// The slow path: join (or start) the one fetch and wait for its outcome.
-    private func waitForFetch() async throws -> String {
-        metrics.cacheMisses.increment()
-        let waiterID = state.withLock { state in
-            state.nextWaiterID &+= 1
-            return state.nextWaiterID
-        }
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
-                let now = self.now()
-                let immediate: Result<String, any Error>? = state.withLock { state in
-                    // Checked under the lock: the cancellation handler below also takes it, so
-                    // either it finds this waiter registered or this sees the cancellation.
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if let token = state.token, token.isUsable(at: now) {
-                        startRefreshIfDue(&state, token: token, now: now)
-                        return .success(token.value)
-                    }
-                    if state.fetch == nil, let failure = state.lastFailure, now < failure.until {
-                        return .failure(failure.error)
-                    }
-                    if state.fetch == nil { startFetch(&state) }
-                    state.fetch?.waiters[waiterID] = continuation
-                    return nil
-                }
-                if let immediate { continuation.resume(with: immediate) }
-            }
-        } onCancel: {
-            let continuation = state.withLock { $0.fetch?.waiters.removeValue(forKey: waiterID) }
-            continuation?.resume(throwing: CancellationError())
-        }
-    }
-
-    /// Starts a background refresh when `token` is in its refresh window, no fetch is running
-    /// and no recent failure asks to wait.
-    private func startRefreshIfDue(_ state: inout State, token: IssuedToken, now: Date) {
-        guard token.needsRefresh(at: now), state.fetch == nil else { return }
-        if let failure = state.lastFailure, now < failure.until { return }
-        metrics.refreshes.increment()
-        startFetch(&state)
-    }
-
-    /// Starts the one fetch. Must be called with the lock held and no fetch running.
-    private func startFetch(_ state: inout State) {
-        state.nextFetchID &+= 1
-        let fetchID = state.nextFetchID
-        let exchange = self.exchange
-        let now = self.now
-        // Owned by the provider: stored in `state.fetch`, cancelled in `deinit`, bounded by the
-        // retry policy. It runs outside the triggering request's ServiceContext so that request
-        // metadata (and the user's identity) does not leak into the token request.
-        let task = Task { [weak self] in
-            let outcome: Result<IssuedToken, any Error>
-            do {
-                outcome = try await ServiceContext.withValue(.topLevel) {
-                    try await exchange.fetch(now: now).mapError { $0 as any Error }
-                }
-            } catch {
-                outcome = .failure(error)
-            }
-            self?.complete(fetchID: fetchID, outcome: outcome)
-        }
-        state.fetch = Fetch(id: fetchID, task: task, waiters: [:])
-    }
-
-    /// Stores a fetch's outcome and resumes everyone waiting for it.
-    private func complete(fetchID: UInt64, outcome: Result<IssuedToken, any Error>) {
-        let completedAt = now()
-        let cooldown = configuration.retry.failureCooldown.timeInterval
-        let waiters: [UInt64: CheckedContinuation<String, any Error>] = state.withLock { state in
-            guard let fetch = state.fetch, fetch.id == fetchID else { return [:] }
-            state.fetch = nil
-            switch outcome {
-            case .success(let token):
-                state.token = token
-                state.lastFailure = nil
-            case .failure(let error as TokenProviderError):
-                state.lastFailure = (error, completedAt.addingTimeInterval(cooldown))
-            case .failure:
-                break  // Cancelled: nothing learned about the issuer.
-            }
-            return fetch.waiters
-        }
-        let result: Result<String, any Error>
-        switch outcome {
-        case .success(let token): result = .success(token.value)
-        case .failure(let error):
-            if let error = error as? TokenProviderError { metrics.recordFailure(error.code) }
-            result = .failure(error)
-        }
-        for continuation in waiters.values { continuation.resume(with: result) }
-    }
-
-    /// The fetch in progress and the callers waiting for it.
-    private struct Fetch {
-        let id: UInt64
-        let task: Task<Void, Never>
-        var waiters: [UInt64: CheckedContinuation<String, any Error>]
-    }
-
-    /// Everything the provider knows, guarded by one lock.
-    private struct State {
-        var token: IssuedToken?
-        var fetch: Fetch?
-        var lastFailure: (error: TokenProviderError, until: Date)?
-        var nextFetchID: UInt64 = 0
-        var nextWaiterID: UInt64 = 0
+        return lookup.value
     }
 }
