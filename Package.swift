@@ -151,9 +151,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Fixtures shared by the adapter tests: test JWTs and SigV4 callers, no network.
+        .target(
+            name: "AdapterTestSupport",
+            dependencies: ["ServiceAuth", .product(name: "HTTPTypes", package: "swift-http-types")],
+            path: "Tests/AdapterTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ServiceAuthHummingbirdTests",
-            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", 
+            dependencies: ["AdapterTestSupport", "ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", 
                 "ServiceAuthHummingbird",
                 "ServiceAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -175,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceAuthVaporTests",
-            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", 
+            dependencies: ["AdapterTestSupport", "ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", 
                 "ServiceAuthVapor",
                 "ServiceAuth",
                 .product(name: "Vapor", package: "vapor"),

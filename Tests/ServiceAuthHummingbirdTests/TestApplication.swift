@@ -1,3 +1,4 @@
+import AdapterTestSupport
 import Hummingbird
 import HummingbirdAuth
 import HummingbirdTesting

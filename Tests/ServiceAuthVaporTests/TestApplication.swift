@@ -1,3 +1,4 @@
+import AdapterTestSupport
 import AsyncHTTPClient
 import HTTPTypes
 import ServiceAuth

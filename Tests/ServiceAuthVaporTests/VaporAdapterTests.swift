@@ -1,3 +1,4 @@
+import AdapterTestSupport
 import HTTPTypes
 import ServiceAuth
 import ServiceAuthVapor

@@ -1,15 +1,17 @@
 import Foundation
-import HTTPTypes
-import ServiceAuth
+public import HTTPTypes
+public import ServiceAuth
+
+// Shared by the Hummingbird and Vapor adapter tests (test targets cannot import each other).
 
 /// A local issuer of test JWTs: an ES256 key, a JWKS served without any network, and a
 /// verifier that trusts it.
-enum TestTokens {
-    static let issuer = "https://issuer.test/pool"
-    static let signer = JWTSigner(key: .es256(.init()), keyID: "adapter-test-key")
+public enum TestTokens {
+    public static let issuer = "https://issuer.test/pool"
+    public static let signer = JWTSigner(key: .es256(.init()), keyID: "adapter-test-key")
 
     /// The JWT claims the tests mint.
-    struct Claims: Encodable {
+    public struct Claims: Encodable {
         var iss = TestTokens.issuer
         var sub: String
         var client_id = "test-client"
@@ -27,50 +29,52 @@ enum TestTokens {
     }
 
     /// A service's client-credentials token.
-    static func service(scopes: String...) -> String {
+    public static func service(scopes: String...) -> String {
         try! signer.sign(Claims(sub: "svc-gateway", scope: scopes.joined(separator: " ")))
     }
 
     /// A user's access token.
-    static func user(_ username: String, scopes: String..., groups: [String] = []) -> String {
+    public static func user(_ username: String, scopes: String..., groups: [String] = []) -> String {
         try! signer.sign(Claims(sub: "user-\(username)", scope: scopes.joined(separator: " "), username: username, groups: groups))
     }
 
     /// A token signed by a key the verifier does not know under the same key id.
-    static func forged() -> String {
+    public static func forged() -> String {
         try! JWTSigner(key: .es256(.init()), keyID: signer.keyID).sign(Claims(sub: "mallory", scope: "orders/read"))
     }
 
     /// Serves the issuer's JWKS from memory.
-    struct JWKSTransport: HTTPTransport {
-        func send(_ request: HTTPRequest, body: [UInt8]?, timeout: Duration, maxResponseBytes: Int) async throws -> (HTTPResponse, [UInt8]) {
+    public struct JWKSTransport: HTTPTransport {
+        public init() {}
+        public func send(_ request: HTTPRequest, body: [UInt8]?, timeout: Duration, maxResponseBytes: Int) async throws -> (HTTPResponse, [UInt8]) {
             let document = try JSONSerialization.data(withJSONObject: ["keys": [TestTokens.signer.publicJWK]])
             return (HTTPResponse(status: .ok), Array(document))
         }
     }
 
     /// Verifies the issuer's tokens.
-    static let verifier = JWTVerifier(
+    public static let verifier = JWTVerifier(
         configuration: .init(issuers: [issuer], audience: .anyAudience, tokenUse: .access),
         transport: JWKSTransport()
     )
 }
 
 /// SigV4 callers and a verifier that knows them.
-enum TestSigV4 {
-    static let region = "us-east-1"
-    static let service = "execute-api"
-    static let reportsRole = "arn:aws:iam::123456789012:role/reports"
-    static let writerRole = "arn:aws:iam::123456789012:role/writer"
-    static let otherRole = "arn:aws:iam::123456789012:role/other"
+public enum TestSigV4 {
+    public static let region = "us-east-1"
+    public static let service = "execute-api"
+    public static let reportsRole = "arn:aws:iam::123456789012:role/reports"
+    public static let writerRole = "arn:aws:iam::123456789012:role/writer"
+    public static let otherRole = "arn:aws:iam::123456789012:role/other"
 
-    static let reports = AWSCredentials(accessKeyId: "AKIDREPORTS", secretAccessKey: "reports-secret")
-    static let writer = AWSCredentials(accessKeyId: "AKIDWRITER", secretAccessKey: "writer-secret")
-    static let other = AWSCredentials(accessKeyId: "AKIDOTHER", secretAccessKey: "other-secret")
+    public static let reports = AWSCredentials(accessKeyId: "AKIDREPORTS", secretAccessKey: "reports-secret")
+    public static let writer = AWSCredentials(accessKeyId: "AKIDWRITER", secretAccessKey: "writer-secret")
+    public static let other = AWSCredentials(accessKeyId: "AKIDOTHER", secretAccessKey: "other-secret")
 
     /// Knows the three test keys.
-    struct Store: CredentialStore {
-        func credential(forAccessKeyId accessKeyId: String, sessionToken: String?) async throws -> StoredCredential? {
+    public struct Store: CredentialStore {
+        public init() {}
+        public func credential(forAccessKeyId accessKeyId: String, sessionToken: String?) async throws -> StoredCredential? {
             switch accessKeyId {
             case reports.accessKeyId: StoredCredential(secretAccessKey: reports.secretAccessKey, principal: reportsRole)
             case writer.accessKeyId: StoredCredential(secretAccessKey: writer.secretAccessKey, principal: writerRole)
@@ -81,14 +85,14 @@ enum TestSigV4 {
     }
 
     /// Accepts signatures for `localhost` and `127.0.0.1` on any port.
-    static let verifier = SigV4Verifier(
+    public static let verifier = SigV4Verifier(
         configuration: .init(region: region, service: service, acceptedHosts: .names(["localhost", "127.0.0.1"])),
         credentialStore: Store()
     )
 
     /// The header fields that sign `method path` with `body` for `authority` (the `Host` the
     /// client will send).
-    static func signedFields(
+    public static func signedFields(
         _ method: HTTPRequest.Method, _ path: String, body: [UInt8] = [], as credentials: AWSCredentials, authority: String = "localhost"
     ) -> HTTPFields {
         let request = HTTPRequest(method: method, scheme: "http", authority: authority, path: path, headerFields: [:])
