@@ -32,7 +32,7 @@ public struct RouteSecurityMiddleware<Context: ServiceAuthRequestContext>: Route
     /// Authenticates and authorises the request, then runs the rest of the chain.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
-        let core = CoreBridge.requestContext(context, auth: context.identity ?? AuthContext())
+        let core = CoreBridge.requestContext(context, auth: AuthContext())
         let head = request.head
         let auth = try await CoreBridge.translatingErrors {
             try await RequestBodyBridge.withMessageBody(of: &request) { body in

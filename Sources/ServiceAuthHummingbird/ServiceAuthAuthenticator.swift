@@ -43,7 +43,9 @@ public struct ServiceAuthAuthenticator<Context: ServiceAuthRequestContext>: Auth
         self.authenticator = authenticator
     }
 
-    /// Runs the mechanism and, when it proved something, continues with the updated identity.
+    /// Runs the mechanism and, when it proved something, continues with the updated identity
+    /// — in `context.identity` and, for outbound clients, in ``AuthContext/current`` (so an app
+    /// that guards with hummingbird-auth's own middleware still propagates the caller).
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         guard let identity = try await authenticate(request: &request, context: context) else {
@@ -51,7 +53,7 @@ public struct ServiceAuthAuthenticator<Context: ServiceAuthRequestContext>: Auth
         }
         var context = context
         context.identity = identity
-        return try await next(request, context)
+        return try await AuthContext.withCurrent(identity) { [request, context] in try await next(request, context) }
     }
 
     /// Runs the mechanism on a copy of the request.

@@ -39,7 +39,7 @@ public struct RouteSecurityMiddleware: AsyncMiddleware {
 
     /// Authenticates and authorises the request, then passes it on.
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let context = VaporBridge.context(of: request, auth: request.auth.get(AuthContext.self) ?? AuthContext())
+        let context = VaporBridge.context(of: request, auth: AuthContext())
         let head = VaporBridge.head(of: request)
         let body = VaporBridge.body(of: request, limit: maxBodyBytes)
         var auth = AuthContext()

@@ -43,7 +43,9 @@ public struct ServiceAuthAuthenticatorMiddleware: AsyncAuthenticator {
         }) {
             return refusal
         }
-        if proved, auth.isAuthenticated { request.auth.login(auth) }
-        return try await next.respond(to: request)
+        guard proved, auth.isAuthenticated else { return try await next.respond(to: request) }
+        request.auth.login(auth)
+        // Outbound clients see the caller even when the app guards with Vapor's own middleware.
+        return try await VaporBridge.passOn(request, as: auth, to: next)
     }
 }

@@ -96,7 +96,7 @@ struct VerifyCommand: AsyncParsableCommand {
             var rules: [AuthorizationPolicy] = []
             if !scopes.isEmpty { rules.append(.allScopes(scopes)) }
             if !groups.isEmpty { rules.append(.anyGroup(of: groups)) }
-            if case .deny(let denial) = try await AuthorizationPolicy.allOf(rules).decide(Self.policyInput(verified.identity)) {
+            if !rules.isEmpty, case .deny(let denial) = try await AuthorizationPolicy.allOf(rules).decide(Self.policyInput(verified.identity)) {
                 Self.fail(code: denial.authFailure(caller: verified.identity).code, message: denial.message)
             }
             Self.printLine(JSONValue.object(verified.claims).jsonString)

@@ -39,19 +39,22 @@ private func sent(
     return try #require(captured.value)
 }
 
-/// Runs authenticators as a route does and returns the context the handler saw, or the thrown failure.
+/// Runs authenticators in order on identities already proved (by default a verified gateway
+/// caller, as the bearer authenticator before them would record) and returns the result.
 private func handled(
     by authenticators: [any Authenticator],
     headers: HTTPFields,
-    context: RequestContext = RequestContext()
+    context: RequestContext = RequestContext(auth: AuthContext(caller: PropagationTestVerifier.gateway))
 ) async throws -> RequestContext {
     let request = HTTPRequest(method: .get, scheme: "http", authority: "orders.test", path: "/whoami", headerFields: headers)
-    let captured = TokenTestBox<RequestContext>()
-    _ = try await RouteSecurity(authenticators, policy: .anyone).run(request, body: MessageBody(), context: context) { _, _, context in
-        captured.value = context
-        return (HTTPResponse(status: .ok), MessageBody())
+    var auth = context.auth
+    var body = MessageBody()
+    for authenticator in authenticators {
+        _ = try await authenticator.authenticate(request, body: &body, auth: &auth, context: context)
     }
-    return try #require(captured.value)
+    var context = context
+    context.auth = auth
+    return context
 }
 
 private let forwarded = UserTokenPropagationMiddleware.defaultHeaderName
@@ -174,6 +177,20 @@ struct PropagatedUserMiddlewareTests {
         #expect(failure?.status == .unauthorized)
     }
 
+    @Test("without a proved caller the forwarded token is not read: the caller's 401 comes first")
+    func noCallerNoUser() async throws {
+        let anonymous = RequestContext()
+        let context = try await handled(by: [middleware], headers: [forwarded: "Bearer forged-token"], context: anonymous)
+        #expect(context.auth.user == nil)
+        let route = RouteSecurity([BearerTokenAuthenticator(verifier: PropagationTestVerifier()), middleware])
+        let request = HTTPRequest(method: .get, scheme: "http", authority: "orders.test", path: "/", headerFields: [forwarded: "Bearer forged-token"])
+        let failure = await #expect(throws: AuthFailure.self) {
+            _ = try await route.check(request, body: MessageBody(), context: anonymous)
+        }
+        #expect(failure?.code == "missing_token")
+        #expect(failure?.challenges == [.bearer])
+    }
+
     @Test("a caller that is itself a user cannot propagate another user")
     func userCannotPropagateAnotherUser() async throws {
         let alice = PropagationTestVerifier.alice
@@ -214,10 +231,8 @@ struct PropagatedUserHeaderCountTests {
         var fields = HTTPFields()
         fields.append(HTTPField(name: UserTokenPropagationMiddleware.defaultHeaderName, value: "Bearer alice-token"))
         fields.append(HTTPField(name: UserTokenPropagationMiddleware.defaultHeaderName, value: "Bearer gateway-token"))
-        let request = HTTPRequest(method: .get, scheme: "http", authority: "orders.test", path: "/", headerFields: fields)
         let failure = await #expect(throws: AuthFailure.self) {
-            _ = try await RouteSecurity([PropagatedUserAuthenticator(verifier: PropagationTestVerifier())], policy: .anyone)
-                .run(request, body: MessageBody(), context: RequestContext()) { _, _, _ in (HTTPResponse(status: .ok), MessageBody()) }
+            _ = try await handled(by: [PropagatedUserAuthenticator(verifier: PropagationTestVerifier())], headers: fields)
         }
         #expect(failure?.code == "malformed")
     }

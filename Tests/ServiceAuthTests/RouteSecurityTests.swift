@@ -212,6 +212,57 @@ struct RouteSecurityTests {
         #expect(try await run(security, headers: bearer("gateway")).0.status == .ok)
     }
 
+    @Test("allOf of nothing allows nobody: an empty list from configuration never makes a route public")
+    func emptyAllOf() async throws {
+        let security = RouteSecurity([Self.jwt], policy: .allOf([]))
+        #expect(try await run(security).0.status == .unauthorized)
+        #expect(try await run(security, headers: bearer("gateway")).0.status == .forbidden)
+    }
+
+    @Test("a denied anonymous request is told how to authenticate (401 with the challenges), not 403")
+    func anonymousDenialIsUnauthenticated() async throws {
+        let optionalButPicky = AuthorizationPolicy(requiresAuthentication: false) { input in
+            input.auth.caller?.clientId == "gateway" ? .allow : .deny(AuthorizationDenial(.notAllowed, "gateway only"))
+        }
+        let (anonymous, _) = try await run(RouteSecurity([Self.jwt], policy: optionalButPicky))
+        #expect(anonymous.status == .unauthorized)
+        #expect(anonymous.headerFields[.wwwAuthenticate] == "Bearer")
+        #expect(try await run(RouteSecurity([Self.jwt], policy: optionalButPicky), headers: bearer("alice")).0.status == .forbidden)
+    }
+
+    @Test("a route decides from its own mechanisms: a server-wide AuthenticationMiddleware neither blocks nor satisfies it")
+    func routeStartsFromNothing() async throws {
+        let store = JSONFileCredentialStore(entries: [])
+        let sigV4Only = RouteSecurity([SigV4Authenticator(verifier: SigV4Verifier(
+            configuration: .init(region: "us-east-1", service: "execute-api", acceptedHosts: .anyHost), credentialStore: store))])
+        var router = Router()
+        router.on(.get, "/jwt", security: RouteSecurity([Self.jwt])) { _, _, context in Responses.text(context.auth.caller?.clientId ?? "-") }
+        router.on(.get, "/sigv4", security: sigV4Only) { _, _, _ in Responses.text("signed") }
+        let everywhere = AuthenticationMiddleware(RouteSecurity([Self.jwt], policy: .anyone))
+        try await withTestServer(router: router, middleware: [everywhere]) { url in
+            let (jwt, body) = try await ServiceHTTPClient().get(url + "/jwt", headerFields: bearer("gateway"))
+            #expect(jwt.status == .ok)
+            #expect(String(decoding: body, as: UTF8.self) == "gateway")
+            // The bearer caller proved by the middleware is not a SigV4 caller of this route.
+            #expect(try await ServiceHTTPClient().get(url + "/sigv4", headerFields: bearer("gateway")).0.status == .unauthorized)
+        }
+    }
+
+    @Test("a 405 is answered behind the security of the routes at that path")
+    func methodNotAllowedIsGuarded() async throws {
+        var router = Router()
+        router.group("/admin", security: RouteSecurity([Self.jwt])) { admin in
+            admin.get("/keys") { _, _, _ in Responses.text("keys") }
+        }
+        let request = HTTPRequest(method: .post, scheme: "http", authority: "svc.test", path: "/admin/keys")
+        let route = router.resolve(method: .post, path: "/admin/keys")
+        await #expect(throws: AuthFailure.self) { _ = try await route.handler(request, MessageBody(), RequestContext()) }
+        var signedIn = request
+        signedIn.headerFields[.authorization] = "Bearer gateway"
+        let (response, _) = try await route.handler(signedIn, MessageBody(), RequestContext())
+        #expect(response.status == .methodNotAllowed)
+    }
+
     @Test("a route with no mechanism that needs an identity refuses everyone with 401")
     func noMechanism() async throws {
         let (response, _) = try await run(RouteSecurity([]))
@@ -277,6 +328,17 @@ struct ExecuteAPIPolicyTests {
     @Test("an explicit deny wins even with the scope")
     func explicitDeny() async throws {
         #expect(try await run(Self.security, headers: bearer("t-bad")).0.status == .forbidden)
+    }
+
+    @Test("the method ARN is the path the router serves: a Deny cannot be dodged by spelling", arguments: [
+        (HTTPRequest.Method.get, "/orders/1"), (.get, "//orders//1"), (.get, "/orders/1/"), (.get, "/orders/%31"), (.head, "/orders/1"),
+    ])
+    func denyHoldsForEverySpelling(method: HTTPRequest.Method, path: String) async throws {
+        let security = RouteSecurity(
+            [BearerTokenAuthenticator(verifier: FixedTokenVerifier(["t-reader": Self.reader]))],
+            policy: .executeAPI(Self.api, rules: [.allow(scope: "orders/read", method: "GET", path: "orders/*"), .deny(method: "*", path: "orders/1")]))
+        #expect(try await run(security, method: method, path: path, headers: bearer("t-reader")).0.status == .forbidden)
+        #expect(try await run(security, method: method, path: path.replacingOccurrences(of: "1", with: "2"), headers: bearer("t-reader")).0.status == .ok)
     }
 
     @Test("missing, malformed and invalid tokens are 401 with their challenges")

@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 public import ServiceAuthCore
 
 /// Grants or refuses an API Gateway method/path pattern to callers that hold a scope or a
@@ -84,7 +86,12 @@ extension AuthorizationPolicy {
     public static func executeAPI(_ resource: ExecuteAPIResource, rules: [ExecuteAPIRule]) -> AuthorizationPolicy {
         let action = "execute-api:Invoke"
         return document(action: action, resource: { input in
-            resource.methodArn(method: input.request.method, path: input.request.path ?? "/")
+            // The method ARN of what the router will serve: HEAD is answered by GET routes,
+            // and the path is the router's (empty segments dropped, segments decoded, `/` kept
+            // encoded), so `//orders//1`, `/orders/1/` or `/orders/%31` cannot slip past a
+            // `Deny` on `orders/1` that the handler for `orders/1` sits behind.
+            let method: HTTPRequest.Method = input.request.method == .head ? .get : input.request.method
+            return resource.methodArn(method: method, path: canonicalResourcePath(input.request.path ?? "/"))
         }) { auth in
             guard let caller = auth.caller else { return PolicyDocument(statements: []) }
             return PolicyDocument(statements: rules.filter { $0.applies(to: caller) }.map { rule in
@@ -92,4 +99,16 @@ extension AuthorizationPolicy {
             })
         }
     }
+}
+
+/// A request path as the router sees it: empty segments dropped, each segment percent-decoded
+/// (a decoded `/` re-encoded, so it stays inside its segment), joined with `/`.
+func canonicalResourcePath(_ path: String) -> String {
+    let segments = RequestPath.withoutQuery(path).split(separator: "/", omittingEmptySubsequences: true).map { segment -> String in
+        guard segment.contains("%"), let bytes = PercentEncoding.decodeStrictly(segment.utf8, plusAsSpace: false),
+              let decoded = String(validating: bytes, as: UTF8.self)
+        else { return String(segment) }
+        return decoded.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
+    }
+    return "/" + segments.joined(separator: "/")
 }

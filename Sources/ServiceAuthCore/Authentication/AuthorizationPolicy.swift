@@ -55,9 +55,11 @@ public struct AuthorizationPolicy: Sendable {
     /// Allows a request that every policy allows; the first denial is the answer.
     ///
     /// - Parameter policies: The policies, checked in order.
-    /// - Returns: The combined policy.
+    /// - Returns: The combined policy; with no policies it allows nobody (an empty list from a
+    ///   configuration must not turn a route public).
     public static func allOf(_ policies: [AuthorizationPolicy]) -> AuthorizationPolicy {
-        AuthorizationPolicy(requiresAuthentication: policies.contains(where: \.requiresAuthentication)) { input in
+        guard !policies.isEmpty else { return .nobody }
+        return AuthorizationPolicy(requiresAuthentication: policies.contains(where: \.requiresAuthentication)) { input in
             for policy in policies {
                 if case .deny(let denial) = try await policy.decide(input) { return .deny(denial) }
             }

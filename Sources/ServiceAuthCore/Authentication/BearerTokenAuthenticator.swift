@@ -53,6 +53,9 @@ public struct BearerTokenAuthenticator: Authenticator {
         }
         try auth.recordCaller(identity)
         if identity.kind == .user {
+            guard auth.user == nil else {
+                throw AuthFailure(status: .unauthorized, code: "malformed", challenge: .bearerInvalidToken, message: "the request carries two user tokens")
+            }
             auth.user = identity
             auth.userToken = token
         }

@@ -14,6 +14,8 @@ public import HTTPTypes
 /// - A header that is not exactly one `Bearer <token>`: `401 malformed`.
 /// - A propagated user on a request whose caller is itself a user: `401 malformed` (two users).
 /// - No header: absent; or `401 missing_token` when ``required`` is set.
+/// - No caller proved yet: absent (the header is not read); the route's `401` is the caller
+///   mechanism's.
 ///
 /// It never identifies a caller on its own: put it after the caller's authenticator.
 public struct PropagatedUserAuthenticator: Authenticator {
@@ -44,6 +46,10 @@ public struct PropagatedUserAuthenticator: Authenticator {
     public func authenticate(_ request: HTTPRequest, body: inout MessageBody, auth: inout AuthContext, context: RequestContext)
         async throws -> Bool
     {
+        // Who calls comes first: without a proved caller the forwarded token is not even read,
+        // so the route answers the caller mechanism's own 401 and anonymous requests cannot
+        // make this service verify tokens (or fetch keys) for them.
+        guard auth.caller != nil else { return false }
         let token: String
         switch BearerToken.extract(from: request.headerFields, name: headerName) {
         case .missing:

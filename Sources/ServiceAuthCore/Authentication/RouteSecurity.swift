@@ -54,7 +54,9 @@ public struct RouteSecurity: Sendable {
         body: MessageBody,
         context: RequestContext
     ) async throws -> (auth: AuthContext, body: MessageBody) {
-        var auth = context.auth
+        // The route decides from its own mechanisms only: identities recorded before (by a
+        // server-wide AuthenticationMiddleware, say) neither satisfy nor block this route.
+        var auth = AuthContext()
         var body = body
         for authenticator in authenticators {
             _ = try await authenticator.authenticate(request, body: &body, auth: &auth, context: context)
@@ -75,7 +77,9 @@ public struct RouteSecurity: Sendable {
             throw unauthenticatedFailure(for: input.request)
         }
         if case .deny(let denial) = try await policy.decide(input) {
-            throw denial.authFailure(caller: input.auth.caller)
+            // A denied anonymous request is told how to authenticate, not that it may not.
+            guard let caller = input.auth.caller else { throw unauthenticatedFailure(for: input.request) }
+            throw denial.authFailure(caller: caller)
         }
     }
 

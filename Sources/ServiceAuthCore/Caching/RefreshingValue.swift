@@ -1,4 +1,5 @@
 public import Foundation
+import ServiceContextModule
 import Synchronization
 
 /// A cached value that one fetch at a time keeps current: the building block of every
@@ -199,7 +200,9 @@ public final class RefreshingValue<Value: Sendable>: Sendable {
         let task = Task { [weak self] in
             let outcome: Result<Entry, any Error>
             do {
-                outcome = .success(try await fetch())
+                // Not in the context of the request that happened to start it: the fetch
+                // serves everyone, and must not carry that caller's identity or trace.
+                outcome = .success(try await ServiceContext.withValue(.topLevel) { try await fetch() })
             } catch {
                 outcome = .failure(error)
             }

@@ -38,8 +38,9 @@ public struct AuthContext: Sendable, Hashable {
         self.attributes = attributes
     }
 
-    /// Whether any identity was verified.
-    public var isAuthenticated: Bool { caller != nil || user != nil }
+    /// Whether a caller was proved. A propagated ``user`` alone is not authentication: it says
+    /// on whose behalf a caller acts, not who calls.
+    public var isAuthenticated: Bool { caller != nil }
 
     /// The authentication context of the request the current task is handling, if any.
     public static var current: AuthContext? {

@@ -32,6 +32,7 @@ public struct Router: Sendable {
         var method: HTTPRequest.Method
         var pattern: String
         var segments: [Segment]
+        var security: RouteSecurity
         var handler: ServerNext
     }
 
@@ -85,7 +86,7 @@ public struct Router: Sendable {
     ///   - security: The route's authenticators and policy.
     ///   - handler: The handler.
     public mutating func on(_ method: HTTPRequest.Method, _ pattern: String, security: RouteSecurity, _ handler: @escaping RouteHandler) {
-        routes.append(Route(method: method, pattern: pattern, segments: Self.parse(pattern), handler: security.protect(handler)))
+        routes.append(Route(method: method, pattern: pattern, segments: Self.parse(pattern), security: security, handler: security.protect(handler)))
     }
 
     /// Adds a `GET` route.
@@ -116,16 +117,20 @@ public struct Router: Sendable {
         let pathOnly = RequestPath.withoutQuery(path)
         let requestSegments = pathOnly.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPRequest.Method] = []
+        var pathSecurity: RouteSecurity?
         for route in routes {
             guard let parameters = Self.bind(route.segments, to: requestSegments) else { continue }
             if route.method == method || (method == .head && route.method == .get) {
                 return Resolution(pattern: route.pattern, parameters: parameters, handler: route.handler)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
+            pathSecurity = pathSecurity ?? route.security
         }
-        guard !allowed.isEmpty else { return Resolution(pattern: nil, parameters: [:], handler: notFound) }
+        guard let pathSecurity else { return Resolution(pattern: nil, parameters: [:], handler: notFound) }
         let methods = allowed.map(\.rawValue).joined(separator: ", ")
-        return Resolution(pattern: nil, parameters: [:], handler: security.protect { _, _, _ in
+        // The 405 (and its `Allow` list) is answered behind the security of the routes at that
+        // path, so it reveals nothing about a guarded group to someone who may not call it.
+        return Resolution(pattern: nil, parameters: [:], handler: pathSecurity.protect { _, _, _ in
             var response = Responses.error("method_not_allowed", message: "method not allowed", status: .methodNotAllowed)
             response.0.headerFields[.allow] = methods
             return response

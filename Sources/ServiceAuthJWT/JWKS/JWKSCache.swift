@@ -205,7 +205,8 @@ public final class JWKSCache: Sendable {
                 guard isReady else { throw JWTError(.jwksUnavailable, "the issuer's keys could not be fetched") }
             }
             if !keysUsable(at: now()) {
-                try await keys.refresh()
+                // Under the rate limit too: a caller must not be able to force fetches.
+                _ = try await keys.refreshIfAllowed()
                 guard keysUsable(at: now()) else { throw JWTError(.jwksUnavailable, "the issuer's keys are too stale to use") }
             }
         } catch {
