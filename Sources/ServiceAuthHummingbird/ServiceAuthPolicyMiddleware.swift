@@ -25,7 +25,7 @@ public struct ServiceAuthPolicyMiddleware<Context: ServiceAuthRequestContext>: R
     ///   - context: The request context type (for type inference only).
     public init(
         _ policy: ServiceAuthCore.AuthorizationPolicy,
-        authenticators: [any Authenticator] = [],
+        authenticators: [any Authenticator],
         context: Context.Type = Context.self
     ) {
         self.security = RouteSecurity(authenticators, policy: policy)

@@ -26,7 +26,7 @@ public struct ServiceAuthPolicyMiddleware: AsyncMiddleware {
     ///   - policy: What an identified caller may do.
     ///   - authenticators: The mechanisms the route accepts, for the `401`'s challenges (they
     ///     are not run here: put a ``ServiceAuthAuthenticatorMiddleware`` for each before it).
-    public init(_ policy: ServiceAuthCore.AuthorizationPolicy, authenticators: [any ServiceAuthCore.Authenticator] = []) {
+    public init(_ policy: ServiceAuthCore.AuthorizationPolicy, authenticators: [any ServiceAuthCore.Authenticator]) {
         self.security = RouteSecurity(authenticators, policy: policy)
     }
 
