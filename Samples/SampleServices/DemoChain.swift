@@ -71,7 +71,7 @@ public struct DemoChain: Sendable {
             ordersOptions.stsEndpoint = issuerURL
             ordersOptions.accessKeyId = ordersIAMUser.accessKeyId
             ordersOptions.secretAccessKey = ordersIAMUser.secret
-            guard let ordersCredentials = OrdersService.assumeRoleProvider(ordersOptions, transport: transport) else {
+            guard let ordersCredentials = try OrdersService.assumeRoleProvider(ordersOptions, transport: transport) else {
                 throw SampleFlagError(flag: "demo", reason: "orders credentials")
             }
             let orders = try await OrdersService.make(ordersOptions, credentials: ordersCredentials)

@@ -44,7 +44,7 @@ public enum DemoScenarios {
 
         // 5. A correctly signed request from a role inventory does not allow.
         let reports = AssumeRoleCredentialsProvider(
-            configuration: .init(roleArn: "arn:aws:iam::123456789012:role/reports", roleSessionName: "demo", stsEndpoint: chain.issuerURL),
+            configuration: .init(roleArn: "arn:aws:iam::123456789012:role/reports", roleSessionName: "demo", stsEndpoint: URL(string: chain.issuerURL)!),
             sourceCredentials: StaticCredentialsProvider(
                 accessKeyId: DemoChain.reportsIAMUser.accessKeyId, secretAccessKey: DemoChain.reportsIAMUser.secret),
             transport: AsyncHTTPTransport())

@@ -70,7 +70,7 @@ public enum GatewayService {
     /// The client for orders: the gateway's own client-credentials token, the user's token
     /// propagated, and the chain.
     private static func ordersClient(_ options: SampleOptions, transport: any HTTPTransport) throws -> ServiceHTTPClient? {
-        guard let endpoint = options.tokenEndpoint, let clientId = options.outboundClientId ?? options.clientId.first,
+        guard let endpoint = try options.url(options.tokenEndpoint, flag: "--token-endpoint"), let clientId = options.outboundClientId ?? options.clientId.first,
               let secret = options.clientSecret
         else { return nil }
         let tokens = ClientCredentialsTokenProvider(

@@ -39,7 +39,7 @@ public enum OrdersService {
             policy: .callerKind(.service) && .scopes("orders/invoke")
         )
 
-        let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: try inventoryClient(options, credentials: credentials ?? assumeRoleProvider(options, transport: transport)))
+        let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: try inventoryClient(options, credentials: credentials ?? (try assumeRoleProvider(options, transport: transport))))
         return SampleService(
             name: "orders",
             configuration: HTTPServerConfiguration(host: options.host, port: options.port),
@@ -80,8 +80,10 @@ public enum OrdersService {
     /// Credentials from `AssumeRole` of `--role-arn` (default the orders role), as the IAM user
     /// given by `--access-key-id`/`--secret-access-key`, through `--sts-endpoint`; cached and
     /// refreshed ahead of expiry.
-    public static func assumeRoleProvider(_ options: SampleOptions, transport: any HTTPTransport) -> AssumeRoleCredentialsProvider? {
-        guard let sts = options.stsEndpoint, let accessKeyId = options.accessKeyId, let secret = options.secretAccessKey else {
+    ///
+    /// - Throws: ``SampleFlagError`` when `--sts-endpoint` is not an absolute http(s) URL.
+    public static func assumeRoleProvider(_ options: SampleOptions, transport: any HTTPTransport) throws -> AssumeRoleCredentialsProvider? {
+        guard let sts = try options.url(options.stsEndpoint, flag: "--sts-endpoint"), let accessKeyId = options.accessKeyId, let secret = options.secretAccessKey else {
             return nil
         }
         return AssumeRoleCredentialsProvider(

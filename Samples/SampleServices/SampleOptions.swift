@@ -1,4 +1,6 @@
 public import ArgumentParser
+import Foundation
+import ServiceAuth
 
 /// The command-line flags every sample service accepts (CONTRACT.md).
 ///
@@ -108,5 +110,20 @@ public struct SampleOptions: ParsableArguments, Sendable {
         if (accessKeyId == nil) != (secretAccessKey == nil) {
             throw ValidationError("--access-key-id and --secret-access-key go together")
         }
+    }
+
+    /// A URL flag's value parsed, or `nil` when the flag was not given.
+    ///
+    /// - Parameters:
+    ///   - value: The flag's text.
+    ///   - flag: The flag's name, for the error.
+    /// - Returns: The URL.
+    /// - Throws: ``SampleFlagError`` when the value is not an absolute http(s) URL.
+    func url(_ value: String?, flag: String) throws -> URL? {
+        guard let value else { return nil }
+        guard let url = URL(string: value), url.isAbsoluteHTTPURL else {
+            throw SampleFlagError(flag: flag, reason: "must be an absolute http(s) URL")
+        }
+        return url
     }
 }

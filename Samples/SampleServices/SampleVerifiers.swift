@@ -23,7 +23,7 @@ struct SampleVerifiers: Sendable {
         let callerRules = JWTVerifier.Configuration(issuers: [issuer], audience: .clientIds(options.clientId), tokenUse: tokenUse)
         let userRules = JWTVerifier.Configuration(
             issuers: [issuer], audience: .clientIds(options.userClientId.isEmpty ? options.clientId : options.userClientId), tokenUse: tokenUse)
-        let jwks = JWKSCache(jwksURI: options.jwksUri ?? callerRules.defaultJWKSURI, transport: transport)
+        let jwks = JWKSCache(jwksURI: try options.url(options.jwksUri, flag: "--jwks-uri") ?? callerRules.defaultJWKSURI, transport: transport)
         caller = JWTVerifier(configuration: callerRules, jwks: jwks, tokenCache: VerifiedTokenCache())
         user = JWTVerifier(configuration: userRules, jwks: jwks, tokenCache: VerifiedTokenCache())
         refresher = JWKSRefresher(caches: [jwks])

@@ -66,8 +66,10 @@ struct VerifyCommand: AsyncParsableCommand {
         case (true, true): audience = .anyAudience
         case (false, false): audience = .clientIdsOrAudiences(clientIds: clientIds, audiences: audiences)
         }
-        if let jwksURI, !(jwksURI.hasPrefix("http://") || jwksURI.hasPrefix("https://")) {
-            Self.usageError("--jwks-uri must be an absolute http(s) URL")
+        var jwksURL: URL?
+        if let jwksURI {
+            guard let url = URL(string: jwksURI), url.isAbsoluteHTTPURL else { Self.usageError("--jwks-uri must be an absolute http(s) URL") }
+            jwksURL = url
         }
 
         let text: String
@@ -89,7 +91,7 @@ struct VerifyCommand: AsyncParsableCommand {
             leeway: .milliseconds(Int64(leeway * 1000)),
             maxTokenBytes: maxTokenBytes
         )
-        let verifier = JWTVerifier(configuration: configuration, jwksURI: jwksURI, transport: AsyncHTTPTransport())
+        let verifier = JWTVerifier(configuration: configuration, jwksURI: jwksURL, transport: AsyncHTTPTransport())
         do {
             let verified = try await verifier.verify(text)
             // --scope and --group are the same policy rules a route applies.

@@ -17,7 +17,7 @@ import Testing
             let provider = AssumeRoleCredentialsProvider(
                 configuration: .init(
                     roleArn: "arn:aws:iam::123456789012:role/orders", roleSessionName: "orders",
-                    durationSeconds: 900, stsEndpoint: baseURL, region: "us-east-1"
+                    durationSeconds: 900, stsEndpoint: URL(string: baseURL)!, region: "us-east-1"
                 ),
                 sourceCredentials: StaticCredentialsProvider(
                     AWSCredentials(accessKeyId: "AKIAORDERSSERVICE001", secretAccessKey: "orders-service-secret-access-key")
@@ -44,7 +44,7 @@ import Testing
 
             // The untrusted IAM user cannot get credentials for the orders role.
             let reports = AssumeRoleCredentialsProvider(
-                configuration: .init(roleArn: "arn:aws:iam::123456789012:role/orders", roleSessionName: "x1", stsEndpoint: baseURL),
+                configuration: .init(roleArn: "arn:aws:iam::123456789012:role/orders", roleSessionName: "x1", stsEndpoint: URL(string: baseURL)!),
                 sourceCredentials: StaticCredentialsProvider(
                     AWSCredentials(accessKeyId: "AKIAREPORTSSERVICE01", secretAccessKey: "reports-service-secret-access-key")
                 ),
@@ -61,7 +61,7 @@ import Testing
             let transport = AsyncHTTPTransport()
             let provider = ClientCredentialsTokenProvider(
                 configuration: .init(
-                    tokenEndpoint: "\(baseURL)/oauth2/token", clientId: "gateway", clientSecret: "gateway-secret", scopes: ["orders/invoke"]
+                    tokenEndpoint: URL(string: "\(baseURL)/oauth2/token")!, clientId: "gateway", clientSecret: "gateway-secret", scopes: ["orders/invoke"]
                 ),
                 transport: transport
             )
@@ -116,7 +116,7 @@ import Testing
                 configuration: .init(
                     issuers: ["https://cognito-idp.us-east-1.amazonaws.com/us-east-1_LOCAL"], audience: .clientIds(["web"]), tokenUse: .access
                 ),
-                jwksURI: jwksURI, transport: transport
+                jwksURI: URL(string: jwksURI)!, transport: transport
             )
             let access = try await accessVerifier.verify(try #require(result["AccessToken"] as? String))
             #expect(access.username == "alice")
@@ -125,7 +125,7 @@ import Testing
 
             let idVerifier = JWTVerifier(
                 configuration: .init(issuers: [try #require(configuration.issuer)], audience: .clientIds(["web"]), tokenUse: .id),
-                jwksURI: jwksURI, transport: transport
+                jwksURI: URL(string: jwksURI)!, transport: transport
             )
             let id = try await idVerifier.verify(try #require(result["IdToken"] as? String))
             #expect(id.username == "alice")

@@ -67,7 +67,7 @@ import Testing
         let published = ring.publishedKeys(now: now)
         #expect(published.count <= 4)
         let document = try JSONSerialization.data(withJSONObject: ["keys": published.map(\.publicJWK)])
-        let limits = JWKSCache.Configuration(source: .jwksURI("http://idp.test/jwks.json"))
+        let limits = JWKSCache.Configuration(source: .jwksURI(URL(string: "http://idp.test/jwks.json")!))
         #expect(document.count * 8 < limits.maxResponseBytes)
         #expect(published.count * 8 < limits.maxKeys)
     }

@@ -39,7 +39,7 @@ struct BearerJWTRouteTests {
         try await withTestServer(router: jwksRouter) { issuerBase in
             var configuration = JWTVerifier.Configuration(issuers: [Fixture.issuer], audience: .anyAudience, tokenUse: nil)
             configure(&configuration)
-            let verifier = JWTVerifier(configuration: configuration, jwksURI: issuerBase + "/pool/.well-known/jwks.json",
+            let verifier = JWTVerifier(configuration: configuration, jwksURI: URL(string: issuerBase + "/pool/.well-known/jwks.json")!,
                                        transport: AsyncHTTPTransport(), now: clock.closure)
             let jwt = BearerTokenAuthenticator(verifier: verifier)
             // Security next to the routes: the router's default guards /whoami and unmatched paths.

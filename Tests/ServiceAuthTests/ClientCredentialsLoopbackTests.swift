@@ -87,7 +87,7 @@ private func configuration(
     timeout: Duration = .seconds(5)
 ) -> ClientCredentialsTokenProvider.Configuration {
     ClientCredentialsTokenProvider.Configuration(
-        tokenEndpoint: baseURL + "/oauth2/token",
+        tokenEndpoint: URL(string: baseURL + "/oauth2/token")!,
         clientId: "gateway-client",
         clientSecret: "gateway-secret",
         scopes: scopes,

@@ -293,7 +293,9 @@ struct ClientCredentialsTokenProviderTests {
     ])
     func insecureEndpointRefused(endpoint: String) async throws {
         var configuration = ClientCredentialsTokenProvider.Configuration.test()
-        configuration.tokenEndpoint = endpoint
+        // A string URL(string:) cannot parse never becomes an endpoint at all.
+        guard let url = URL(string: endpoint) else { return }
+        configuration.tokenEndpoint = url
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
         let provider = ClientCredentialsTokenProvider(configuration: configuration, transport: transport, logger: .tokenTest)
         let error = await #expect(throws: TokenProviderError.self) { try await provider.accessToken() }
@@ -307,7 +309,7 @@ struct ClientCredentialsTokenProviderTests {
     ])
     func allowedEndpoints(endpoint: String, allowInsecure: Bool) async throws {
         var configuration = ClientCredentialsTokenProvider.Configuration.test()
-        configuration.tokenEndpoint = endpoint
+        configuration.tokenEndpoint = try #require(URL(string: endpoint))
         configuration.allowInsecureHTTP = allowInsecure
         let transport = TokenTestTransport(.token(prefix: "t", expiresIn: 3600))
         let provider = ClientCredentialsTokenProvider(configuration: configuration, transport: transport, logger: .tokenTest)

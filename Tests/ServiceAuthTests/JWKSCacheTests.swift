@@ -10,7 +10,7 @@ import ServiceAuth
 @Suite("JWKSCache")
 struct JWKSCacheTests {
     func cache(_ transport: FakeJWKSTransport, clock: TestClock, _ configure: (inout JWKSCache.Configuration) -> Void = { _ in }) -> JWKSCache {
-        var configuration = JWKSCache.Configuration(source: .jwksURI("https://issuer.example.com/jwks.json"))
+        var configuration = JWKSCache.Configuration(source: .jwksURI(URL(string: "https://issuer.example.com/jwks.json")!))
         configure(&configuration)
         return JWKSCache(configuration: configuration, transport: transport, now: clock.closure)
     }

@@ -15,7 +15,7 @@ struct JWKSStalenessTests {
         let transport = FakeJWKSTransport()
         transport.setKeys(TestJWK.standard, cacheControl: "max-age=60")
         let clock = TestClock()
-        var configuration = JWKSCache.Configuration(source: .jwksURI("https://issuer.example.com/jwks.json"))
+        var configuration = JWKSCache.Configuration(source: .jwksURI(URL(string: "https://issuer.example.com/jwks.json")!))
         configuration.maximumStaleness = maximumStaleness
         let cache = JWKSCache(configuration: configuration, transport: transport, now: clock.closure)
         try await cache.hydrate()
@@ -24,7 +24,7 @@ struct JWKSStalenessTests {
     }
 
     @Test func theDefaultIsADay() {
-        #expect(JWKSCache.Configuration(source: .jwksURI("https://x.example/jwks")).maximumStaleness == .seconds(86_400))
+        #expect(JWKSCache.Configuration(source: .jwksURI(URL(string: "https://x.example/jwks")!)).maximumStaleness == .seconds(86_400))
     }
 
     @Test func staleKeysServeDuringAnOutageUpToTheLimit() async throws {
@@ -54,7 +54,7 @@ struct JWKSStalenessTests {
         let transport = FakeJWKSTransport()
         transport.setKeys(TestJWK.standard, cacheControl: "max-age=60")
         let clock = TestClock()
-        var configuration = JWKSCache.Configuration(source: .jwksURI("https://issuer.example.com/jwks.json"))
+        var configuration = JWKSCache.Configuration(source: .jwksURI(URL(string: "https://issuer.example.com/jwks.json")!))
         configuration.maximumStaleness = .seconds(600)
         let jwks = JWKSCache(configuration: configuration, transport: transport, now: clock.closure)
         let verifier = JWTVerifier(

@@ -69,7 +69,7 @@ struct JWTInteropTests {
         try await withTestServer(router: router) { base in
             let verifier = JWTVerifier(
                 configuration: .init(issuers: [issuer], audience: .clientIds(["interop-client"]), tokenUse: .access),
-                jwksURI: base + "/pool/.well-known/jwks.json",
+                jwksURI: URL(string: base + "/pool/.well-known/jwks.json")!,
                 transport: AsyncHTTPTransport()
             )
             for (name, token) in tokens.sorted(by: { $0.key < $1.key }) {
@@ -97,7 +97,7 @@ struct JWTInteropTests {
         let transport = AsyncHTTPTransport()
 
         let access = JWTVerifier(configuration: .init(issuers: [issuer], audience: .clientIds([clientId]), tokenUse: .access),
-                                 jwksURI: jwksURI, transport: transport)
+                                 jwksURI: URL(string: jwksURI)!, transport: transport)
         let accessToken = try await access.verify(try #require(output["access_token"]?.stringValue))
         #expect(accessToken.username == "alice")
         #expect(accessToken.clientId == clientId)
@@ -105,14 +105,14 @@ struct JWTInteropTests {
         #expect(accessToken.keyID == "dummy")
 
         let id = JWTVerifier(configuration: .init(issuers: [issuer], audience: .clientIds([clientId]), tokenUse: .id),
-                             jwksURI: jwksURI, transport: transport)
+                             jwksURI: URL(string: jwksURI)!, transport: transport)
         let idToken = try await id.verify(try #require(output["id_token"]?.stringValue))
         #expect(idToken.username == "alice")
         #expect(idToken.tokenUse == "id")
         // The access token is not an id token, and another client is not accepted.
         #expect(await errorCode { try await id.verify(accessToken.token) } == "wrong_token_use")
         let other = JWTVerifier(configuration: .init(issuers: [issuer], audience: .clientIds(["other"]), tokenUse: .access),
-                                jwksURI: jwksURI, transport: transport)
+                                jwksURI: URL(string: jwksURI)!, transport: transport)
         #expect(await errorCode { try await other.verify(accessToken.token) } == "wrong_audience")
     }
 }

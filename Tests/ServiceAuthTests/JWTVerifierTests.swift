@@ -201,9 +201,9 @@ struct JWTVerifierTests {
         let transportB = FakeJWKSTransport(TestJWK.set([TestJWK.p256()]))
         let verifier = JWTVerifier(issuers: [
             .init(configuration: .init(issuers: ["https://a.example"], audience: .clientIds(["client-a"])),
-                  jwks: JWKSCache(jwksURI: "https://a.example/jwks", transport: transportA, now: clock.closure)),
+                  jwks: JWKSCache(jwksURI: URL(string: "https://a.example/jwks")!, transport: transportA, now: clock.closure)),
             .init(configuration: .init(issuers: ["https://b.example"], audience: .clientIds(["client-b"])),
-                  jwks: JWKSCache(jwksURI: "https://b.example/jwks", transport: transportB, now: clock.closure)),
+                  jwks: JWKSCache(jwksURI: URL(string: "https://b.example/jwks")!, transport: transportB, now: clock.closure)),
         ], now: clock.closure)
         _ = try await verifier.verify(Mint.rs256(Fixture.claims(["iss": "https://a.example"])))
         _ = try await verifier.verify(Mint.es256(Fixture.claims(["iss": "https://b.example", "client_id": "client-b"])))

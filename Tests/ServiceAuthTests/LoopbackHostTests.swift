@@ -27,7 +27,7 @@ struct LoopbackHostTests {
     func clientCredentialsAreNotSentOverPlainHTTPToLookalikes(_ endpoint: String) async {
         let transport = TokenTestTransport(.token(prefix: "never-sent", expiresIn: 3600))
         let provider = ClientCredentialsTokenProvider(
-            configuration: .init(tokenEndpoint: endpoint, clientId: "gateway", clientSecret: "gateway-secret"),
+            configuration: .init(tokenEndpoint: URL(string: endpoint)!, clientId: "gateway", clientSecret: "gateway-secret"),
             transport: transport
         )
         do {
@@ -49,7 +49,7 @@ struct PlainHTTPFetchTests {
     @Test(arguments: ["http://10.0.0.7/jwks.json", "http://127.evil.example/jwks.json", "http://issuer.example/jwks.json"])
     func jwksOverPlainHTTPIsRefused(_ uri: String) async {
         let transport = FakeJWKSTransport()
-        let cache = JWKSCache(jwksURI: uri, transport: transport)
+        let cache = JWKSCache(jwksURI: URL(string: uri)!, transport: transport)
         do {
             try await cache.hydrate()
             Issue.record("keys were fetched from \(uri)")
@@ -57,7 +57,7 @@ struct PlainHTTPFetchTests {
             #expect(error.code == .jwksUnavailable)
         }
         #expect(transport.requestCount == 0)
-        var allowed = JWKSCache.Configuration(source: .jwksURI(uri))
+        var allowed = JWKSCache.Configuration(source: .jwksURI(URL(string: uri)!))
         allowed.allowInsecureHTTP = true
         try? await JWKSCache(configuration: allowed, transport: transport).hydrate()
         #expect(transport.requestCount == 1)
@@ -66,7 +66,7 @@ struct PlainHTTPFetchTests {
     @Test func stsOverPlainHTTPIsRefused() async {
         let transport = TokenTestTransport(.token(prefix: "never-sent", expiresIn: 3600))
         let provider = AssumeRoleCredentialsProvider(
-            configuration: .init(roleArn: "arn:aws:iam::123456789012:role/orders", roleSessionName: "s", stsEndpoint: "http://sts.example/"),
+            configuration: .init(roleArn: "arn:aws:iam::123456789012:role/orders", roleSessionName: "s", stsEndpoint: URL(string: "http://sts.example/")!),
             sourceCredentials: StaticCredentialsProvider(accessKeyId: "AKIAORDERSSERVICE001", secretAccessKey: "secret"),
             transport: transport)
         await #expect(throws: AWSCredentialsError.self) { _ = try await provider.credentials() }

@@ -81,7 +81,7 @@ struct OutboundRedirectTests {
     @Test("a JWKS fetch that is redirected fails with jwks_unavailable")
     func jwksFetch() async throws {
         try await Self.withRedirect { redirectorURL, trap in
-            let jwks = JWKSCache(jwksURI: redirectorURL + "/.well-known/jwks.json", transport: AsyncHTTPTransport())
+            let jwks = JWKSCache(jwksURI: URL(string: redirectorURL + "/.well-known/jwks.json")!, transport: AsyncHTTPTransport())
             await #expect(throws: JWTError.self) { try await jwks.hydrate() }
             #expect(trap.count == 0)
         }
@@ -91,7 +91,7 @@ struct OutboundRedirectTests {
     func tokenEndpoint() async throws {
         try await Self.withRedirect(status: .temporaryRedirect) { redirectorURL, trap in
             let provider = ClientCredentialsTokenProvider(
-                configuration: .init(tokenEndpoint: redirectorURL + "/oauth2/token", clientId: "gateway", clientSecret: "gateway-secret"),
+                configuration: .init(tokenEndpoint: URL(string: redirectorURL + "/oauth2/token")!, clientId: "gateway", clientSecret: "gateway-secret"),
                 transport: AsyncHTTPTransport()
             )
             do {
@@ -109,7 +109,7 @@ struct OutboundRedirectTests {
     func assumeRole() async throws {
         try await Self.withRedirect(status: .temporaryRedirect) { redirectorURL, trap in
             let provider = AssumeRoleCredentialsProvider(
-                configuration: .init(roleArn: "arn:aws:iam::123456789012:role/orders", roleSessionName: "orders", stsEndpoint: redirectorURL),
+                configuration: .init(roleArn: "arn:aws:iam::123456789012:role/orders", roleSessionName: "orders", stsEndpoint: URL(string: redirectorURL)!),
                 sourceCredentials: StaticCredentialsProvider(accessKeyId: "AKIAORDERSSERVICE001", secretAccessKey: "orders-service-secret-access-key"),
                 transport: AsyncHTTPTransport()
             )
@@ -129,7 +129,7 @@ struct OutboundRedirectTests {
             #expect(error as? HTTPTransportError == .connectionFailed)
             #expect(!"\(error)".contains("127.0.0.1"))
         }
-        let jwks = JWKSCache(jwksURI: closedURL + "/jwks.json", transport: AsyncHTTPTransport())
+        let jwks = JWKSCache(jwksURI: URL(string: closedURL + "/jwks.json")!, transport: AsyncHTTPTransport())
         do {
             try await jwks.hydrate()
             Issue.record("keys were loaded")

@@ -90,7 +90,7 @@ struct PropagationTwoHopTests {
             func verifier(clientIds: [String]) -> JWTVerifier {
                 JWTVerifier(
                     configuration: .init(issuers: [idp.issuer], audience: .clientIds(clientIds), tokenUse: .access),
-                    jwksURI: idpURL + "/pool/.well-known/jwks.json",
+                    jwksURI: URL(string: idpURL + "/pool/.well-known/jwks.json")!,
                     transport: transport
                 )
             }
@@ -98,7 +98,7 @@ struct PropagationTwoHopTests {
             // B accepts only the gateway's client-credentials token with orders/invoke as caller…
             let serviceVerifier = JWTVerifier(
                 configuration: .init(issuers: [idp.issuer], audience: .clientIds(["gateway-client"]), tokenUse: .access),
-                jwksURI: idpURL + "/pool/.well-known/jwks.json",
+                jwksURI: URL(string: idpURL + "/pool/.well-known/jwks.json")!,
                 transport: transport
             )
 
@@ -120,7 +120,7 @@ struct PropagationTwoHopTests {
             try await withTestServer(router: orders) { ordersURL in
                 let provider = ClientCredentialsTokenProvider(
                     configuration: .init(
-                        tokenEndpoint: idpURL + "/oauth2/token",
+                        tokenEndpoint: URL(string: idpURL + "/oauth2/token")!,
                         clientId: "gateway-client",
                         clientSecret: "gateway-secret",
                         scopes: ["orders/invoke"]

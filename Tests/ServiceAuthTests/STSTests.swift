@@ -28,7 +28,7 @@ struct STSTests {
                     roleArn: STSFake.roleArn,
                     roleSessionName: "orders-test",
                     durationSeconds: durationSeconds,
-                    stsEndpoint: "http://sts.local:4566",
+                    stsEndpoint: URL(string: "http://sts.local:4566")!,
                     allowInsecureHTTP: true  // an in-memory fake, not a network
                 ),
                 sourceCredentials: StaticCredentialsProvider(sts.sourceCredentials),
@@ -108,7 +108,7 @@ struct STSTests {
         // Wrong source secret: the fake STS's SigV4 verifier refuses the AssumeRole call.
         let clock = fixture.clock
         let wrongSecret = AssumeRoleCredentialsProvider(
-            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "x", stsEndpoint: "http://sts.local:4566", allowInsecureHTTP: true),
+            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "x", stsEndpoint: URL(string: "http://sts.local:4566")!, allowInsecureHTTP: true),
             sourceCredentials: StaticCredentialsProvider(accessKeyId: STSFake.userAccessKeyId, secretAccessKey: "wrong"),
             transport: fixture.transport,
             now: { clock.now }
@@ -117,7 +117,7 @@ struct STSTests {
             try await wrongSecret.credentials()
         }
         let garbage = AssumeRoleCredentialsProvider(
-            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "x", stsEndpoint: "http://sts.local:4566", allowInsecureHTTP: true),
+            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "x", stsEndpoint: URL(string: "http://sts.local:4566")!, allowInsecureHTTP: true),
             sourceCredentials: StaticCredentialsProvider(fixture.sts.sourceCredentials),
             transport: ClosureTransport { _, _ in (HTTPResponse(status: .ok), Array("<not-xml".utf8)) },
             now: { clock.now }
@@ -130,14 +130,14 @@ struct STSTests {
     func delegationVerifier(_ fixture: Fixture, audience: String = "inventory") -> STSDelegationVerifier {
         let clock = fixture.clock
         return STSDelegationVerifier(
-            configuration: .init(audience: audience, stsEndpoint: "http://sts.local:4566"),
+            configuration: .init(audience: audience, stsEndpoint: URL(string: "http://sts.local:4566")!),
             transport: fixture.transport,
             now: { clock.now }
         )
     }
 
     func generator(audience: String = "inventory", endpoint: String = "http://sts.local:4566", expires: Int = 60) -> STSDelegationTokenGenerator {
-        STSDelegationTokenGenerator(configuration: .init(audience: audience, stsEndpoint: endpoint, expires: expires))
+        STSDelegationTokenGenerator(configuration: .init(audience: audience, stsEndpoint: URL(string: endpoint)!, expires: expires))
     }
 
     @Test func delegationTokenProvesTheCallersARN() async throws {
@@ -220,7 +220,7 @@ struct STSTests {
     @Test func unreachableSTSIsServiceUnavailable() async throws {
         let clock = TestClock(Self.start)
         let verifier = STSDelegationVerifier(
-            configuration: .init(audience: "inventory", stsEndpoint: "http://sts.local:4566"),
+            configuration: .init(audience: "inventory", stsEndpoint: URL(string: "http://sts.local:4566")!),
             transport: ClosureTransport { _, _ in throw HTTPTransportError.timeout },
             now: { clock.now }
         )

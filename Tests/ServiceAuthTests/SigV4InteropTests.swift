@@ -190,7 +190,7 @@ struct SigV4InteropTests {
         try await withTestServer(router: router) { stsURL in
             let transport = AsyncHTTPTransport()
             let provider = AssumeRoleCredentialsProvider(
-                configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "loopback", stsEndpoint: stsURL),
+                configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "loopback", stsEndpoint: URL(string: stsURL)!),
                 sourceCredentials: StaticCredentialsProvider(sts.sourceCredentials),
                 transport: transport,
                 now: { clock.now }
@@ -199,8 +199,8 @@ struct SigV4InteropTests {
             #expect(credentials.sessionToken != nil)
             #expect(sts.calls("AssumeRole") == 1)
 
-            let generator = STSDelegationTokenGenerator(configuration: .init(audience: "inventory", stsEndpoint: stsURL))
-            let verifier = STSDelegationVerifier(configuration: .init(audience: "inventory", stsEndpoint: stsURL), transport: transport, now: { clock.now })
+            let generator = STSDelegationTokenGenerator(configuration: .init(audience: "inventory", stsEndpoint: URL(string: stsURL)!))
+            let verifier = STSDelegationVerifier(configuration: .init(audience: "inventory", stsEndpoint: URL(string: stsURL)!), transport: transport, now: { clock.now })
             let identity = try await verifier.verifyIdentity(try generator.token(credentials: credentials, date: clock.now))
             #expect(identity.principal == "arn:aws:sts::123456789012:assumed-role/orders/loopback")
             #expect(sts.calls("GetCallerIdentity") == 1)
@@ -240,7 +240,7 @@ struct SigV4InteropTests {
                     (StaticCredentialsProvider(accessKeyId: Self.longKey.0, secretAccessKey: Self.longKey.1), "arn:aws:iam::123456789012:role/orders"),
                     (
                         AssumeRoleCredentialsProvider(
-                            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "loopback", stsEndpoint: stsURL),
+                            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "loopback", stsEndpoint: URL(string: stsURL)!),
                             sourceCredentials: StaticCredentialsProvider(sts.sourceCredentials),
                             transport: AsyncHTTPTransport()
                         ),

@@ -123,7 +123,7 @@ struct SigV4MiddlewareTests {
         let clock = TestClock(Self.now)
         let sts = STSFake(clock: clock)
         let provider = AssumeRoleCredentialsProvider(
-            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "orders-1", stsEndpoint: "http://sts.local:4566", allowInsecureHTTP: true),
+            configuration: .init(roleArn: STSFake.roleArn, roleSessionName: "orders-1", stsEndpoint: URL(string: "http://sts.local:4566")!, allowInsecureHTTP: true),
             sourceCredentials: StaticCredentialsProvider(sts.sourceCredentials),
             transport: ClosureTransport { request, body in await sts.handle(request, body: body) },
             now: { clock.now }

@@ -37,7 +37,7 @@ struct TokenCacheTests {
         var other = ClientCredentialsTokenProvider.Configuration.test()
         other.clientId = "orders-client"
         var otherEndpoint = ClientCredentialsTokenProvider.Configuration.test()
-        otherEndpoint.tokenEndpoint = "http://127.0.0.1:10/oauth2/token"
+        otherEndpoint.tokenEndpoint = URL(string: "http://127.0.0.1:10/oauth2/token")!
         let tokens = [
             try await cache.accessToken(for: .test()), try await cache.accessToken(for: other),
             try await cache.accessToken(for: otherEndpoint),

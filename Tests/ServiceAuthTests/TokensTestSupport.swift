@@ -225,7 +225,7 @@ extension ClientCredentialsTokenProvider.Configuration {
         timeout: Duration = .seconds(5)
     ) -> Self {
         Self(
-            tokenEndpoint: "http://127.0.0.1:9/oauth2/token",
+            tokenEndpoint: URL(string: "http://127.0.0.1:9/oauth2/token")!,
             clientId: "gateway-client",
             clientSecret: "gateway-secret",
             scopes: scopes,

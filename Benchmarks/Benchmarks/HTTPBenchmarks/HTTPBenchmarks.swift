@@ -130,7 +130,7 @@ final class HTTPFixture: Sendable {
         let keys = try BenchKeys()
         let token = try keys.rsa.sign(BenchFixtures.accessClaims())
         let jwtConfiguration = JWTVerifier.Configuration(issuers: [BenchFixtures.issuer], audience: .clientIds([BenchFixtures.clientId]), tokenUse: .access)
-        let jwks = JWKSCache(jwksURI: BenchFixtures.jwksURI, transport: StaticJSONTransport(json: keys.jwksJSON))
+        let jwks = JWKSCache(jwksURI: URL(string: BenchFixtures.jwksURI)!, transport: StaticJSONTransport(json: keys.jwksJSON))
         let verifier = JWTVerifier(configuration: jwtConfiguration, jwks: jwks)
         try await verifier.hydrate()
 

@@ -108,7 +108,7 @@ final class JWTFixture: Sendable {
             audience: .clientIds([BenchFixtures.clientId]),
             tokenUse: .access
         )
-        let jwks = JWKSCache(jwksURI: BenchFixtures.jwksURI, transport: StaticJSONTransport(json: keys.jwksJSON))
+        let jwks = JWKSCache(jwksURI: URL(string: BenchFixtures.jwksURI)!, transport: StaticJSONTransport(json: keys.jwksJSON))
         verifier = JWTVerifier(configuration: configuration, jwks: jwks)
         cachedVerifier = verifier.withTokenCache(VerifiedTokenCache())
         try await verifier.hydrate()

@@ -106,7 +106,7 @@ final class TokenFixture: Sendable {
     }
 
     private static func configuration(_ endpoint: String) -> ClientCredentialsTokenProvider.Configuration {
-        .init(tokenEndpoint: endpoint, clientId: "orders-service", clientSecret: "bench-secret", scopes: ["orders/invoke"])
+        .init(tokenEndpoint: URL(string: endpoint)!, clientId: "orders-service", clientSecret: "bench-secret", scopes: ["orders/invoke"])
     }
 }
 

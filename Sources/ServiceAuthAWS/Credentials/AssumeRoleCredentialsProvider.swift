@@ -26,7 +26,7 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
         /// The requested lifetime, in seconds (default 3600).
         public var durationSeconds: Int
         /// The STS endpoint URL (default `https://sts.amazonaws.com`).
-        public var stsEndpoint: String
+        public var stsEndpoint: URL
         /// The signing region for STS (default `us-east-1`).
         public var region: String
         /// How long before expiry to refresh in the background (default 300 s).
@@ -59,7 +59,7 @@ public final class AssumeRoleCredentialsProvider: AWSCredentialsProvider {
             roleArn: String,
             roleSessionName: String,
             durationSeconds: Int = 3600,
-            stsEndpoint: String = "https://sts.amazonaws.com",
+            stsEndpoint: URL = URL(string: "https://sts.amazonaws.com")!,
             region: String = "us-east-1",
             refreshAhead: Duration = .seconds(300),
             failureCooldown: Duration = .seconds(2),
@@ -138,7 +138,7 @@ private struct AssumeRoleCall: Sendable {
         ]
         let document = try await STSQuery.send(
             parameters: parameters,
-            endpoint: configuration.stsEndpoint,
+            endpoint: configuration.stsEndpoint.absoluteString,
             region: configuration.region,
             credentials: sourceCredentials,
             transport: transport,

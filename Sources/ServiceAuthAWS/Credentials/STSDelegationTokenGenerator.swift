@@ -19,7 +19,7 @@ public struct STSDelegationTokenGenerator: Sendable {
     /// Where and for whom the token is made.
     public struct Configuration: Sendable, Hashable {
         /// The STS endpoint the verifier will call (default `https://sts.amazonaws.com`).
-        public var stsEndpoint: String
+        public var stsEndpoint: URL
         /// The signing region for STS (default `us-east-1`).
         public var region: String
         /// The audience (the receiving service's name).
@@ -36,7 +36,7 @@ public struct STSDelegationTokenGenerator: Sendable {
         ///   - expires: Lifetime in seconds (default 60).
         public init(
             audience: String,
-            stsEndpoint: String = "https://sts.amazonaws.com",
+            stsEndpoint: URL = URL(string: "https://sts.amazonaws.com")!,
             region: String = "us-east-1",
             expires: Int = 60
         ) {
@@ -63,7 +63,7 @@ public struct STSDelegationTokenGenerator: Sendable {
     /// - Returns: `sts-v1.<base64url of the presigned URL>`.
     /// - Throws: ``SigV4Error`` when the endpoint is not an http(s) URL or the lifetime is invalid.
     public func token(credentials: AWSCredentials, date: Date = Date()) throws(SigV4Error) -> String {
-        var endpoint = configuration.stsEndpoint
+        var endpoint = configuration.stsEndpoint.absoluteString
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         var fields = HTTPFields()
         fields[HTTPField.Name(Self.audienceHeader)!] = configuration.audience

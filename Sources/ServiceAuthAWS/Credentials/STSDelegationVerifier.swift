@@ -21,7 +21,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
     /// Verification settings.
     public struct Configuration: Sendable {
         /// The STS endpoint tokens must point at (default `https://sts.amazonaws.com`).
-        public var stsEndpoint: String
+        public var stsEndpoint: URL
         /// This service's audience; tokens must have been signed for it.
         public var audience: String
         /// The largest accepted `X-Amz-Expires`, in seconds (default 900).
@@ -50,7 +50,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         ///   - maxResponseBytes: Largest STS response (default 64 KiB).
         public init(
             audience: String,
-            stsEndpoint: String = "https://sts.amazonaws.com",
+            stsEndpoint: URL = URL(string: "https://sts.amazonaws.com")!,
             maxExpires: Int = 900,
             maxSkew: Duration = .seconds(300),
             maxTokenBytes: Int = 8192,
@@ -91,7 +91,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         self.transport = transport
         self.now = now
         self.cache = Cache(capacity: max(1, configuration.cacheCapacity))
-        if let url = URL(string: configuration.stsEndpoint), url.isAbsoluteHTTPURL {
+        if case let url = configuration.stsEndpoint, url.isAbsoluteHTTPURL {
             let request = HTTPRequest(method: .get, url: url)
             let path = SigV4Canonical.split(target: request.path ?? "/").path
             self.endpoint = (request.scheme ?? "https", (request.authority ?? "").lowercased(), path.isEmpty ? "/" : String(path))
@@ -174,7 +174,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
             kind: .role,
             subject: document.values["UserId"],
             principal: arn,
-            issuer: configuration.stsEndpoint,
+            issuer: configuration.stsEndpoint.absoluteString,
             expiresAt: validUntil
         )
         cache.insert(cacheKey, identity: identity, until: validUntil, now: now)

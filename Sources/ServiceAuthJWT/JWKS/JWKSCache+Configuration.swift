@@ -1,10 +1,11 @@
+public import Foundation
 import ServiceAuthCore
 
 extension JWKSCache {
     /// Where the issuer publishes its keys.
     public enum Source: Sendable, Hashable {
         /// A JWKS document at this absolute URL, e.g. Cognito's `{issuer}/.well-known/jwks.json`.
-        case jwksURI(String)
+        case jwksURI(URL)
         /// OpenID Connect discovery: `{issuer}/.well-known/openid-configuration` names the
         /// `jwks_uri`. The document's `issuer` must equal this one (OIDC Discovery §4.3).
         case discovery(issuer: String)

@@ -85,7 +85,7 @@ public final class JWKSCache: Sendable {
     ///   - jwksURI: The absolute URL of the JWKS document.
     ///   - transport: The HTTP transport.
     ///   - now: The clock.
-    public convenience init(jwksURI: String, transport: any HTTPTransport, now: @escaping @Sendable () -> Date = { Date() }) {
+    public convenience init(jwksURI: URL, transport: any HTTPTransport, now: @escaping @Sendable () -> Date = { Date() }) {
         self.init(configuration: Configuration(source: .jwksURI(jwksURI)), transport: transport, now: now)
     }
 

@@ -63,7 +63,7 @@ final class JWKSFetcher: Sendable {
     private func jwksURI() async throws(JWTError) -> String {
         switch configuration.source {
         case .jwksURI(let uri):
-            return uri
+            return uri.absoluteString
         case .discovery(let issuer):
             if let resolved = resolvedJWKSURI.withLock({ $0 }) { return resolved }
             let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import ServiceAuthCore
 
 extension JWTVerifier {
@@ -131,9 +131,13 @@ extension JWTVerifier {
         }
 
         /// The conventional JWKS URL of the first issuer: `{issuer}/.well-known/jwks.json`.
-        public var defaultJWKSURI: String {
+        ///
+        /// An issuer that is not a URL gives a URL no fetch accepts, so verification fails with
+        /// `jwks_unavailable` rather than fetching something else.
+        public var defaultJWKSURI: URL {
             let issuer = issuers.first ?? ""
-            return (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/.well-known/jwks.json"
+            let text = (issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer) + "/.well-known/jwks.json"
+            return URL(string: text) ?? URL(fileURLWithPath: "/not-an-issuer-url")
         }
     }
 

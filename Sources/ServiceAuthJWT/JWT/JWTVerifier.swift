@@ -77,7 +77,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
     ///   - now: The clock.
     public init(
         configuration: Configuration,
-        jwksURI: String? = nil,
+        jwksURI: URL? = nil,
         transport: any HTTPTransport,
         tokenCache: VerifiedTokenCache? = nil,
         now: @escaping @Sendable () -> Date = { Date() }

@@ -66,7 +66,8 @@ struct ClientCredentialsExchange: Sendable {
 
     /// Builds the token request, or a configuration error.
     func makeRequest() -> Result<(HTTPRequest, [UInt8]), TokenProviderError> {
-        guard let url = URL(string: configuration.tokenEndpoint), url.isAbsoluteHTTPURL else {
+        let url = configuration.tokenEndpoint
+        guard url.isAbsoluteHTTPURL else {
             return .failure(TokenProviderError(code: .invalidConfiguration, message: "the token endpoint is not an absolute http(s) URL"))
         }
         var request = HTTPRequest(method: .post, url: url)

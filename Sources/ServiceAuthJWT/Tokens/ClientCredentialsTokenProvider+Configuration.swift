@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import ServiceAuthCore
 
 extension ClientCredentialsTokenProvider {
@@ -19,7 +19,7 @@ extension ClientCredentialsTokenProvider {
 
         /// The absolute URL of the token endpoint, e.g.
         /// `https://my-domain.auth.us-east-1.amazoncognito.com/oauth2/token`.
-        public var tokenEndpoint: String
+        public var tokenEndpoint: URL
         /// The OAuth client id.
         public var clientId: String
         /// The OAuth client secret. Never logged; redacted from ``description``.
@@ -55,7 +55,7 @@ extension ClientCredentialsTokenProvider {
         ///   - maxResponseBytes: The largest response body accepted; 64 KiB by default.
         ///   - allowInsecureHTTP: Allow `http` on non-loopback hosts; `false` by default.
         public init(
-            tokenEndpoint: String,
+            tokenEndpoint: URL,
             clientId: String,
             clientSecret: String,
             scopes: [String] = [],
@@ -99,7 +99,7 @@ extension ClientCredentialsTokenProvider {
             Mirror(
                 self,
                 children: [
-                    "tokenEndpoint": tokenEndpoint, "clientId": clientId, "scopes": scopes,
+                    "tokenEndpoint": tokenEndpoint.absoluteString, "clientId": clientId, "scopes": scopes,
                     "authMethod": authMethod, "clientSecret": "<redacted>",
                 ]
             )

@@ -58,7 +58,7 @@ public final class TokenCache: Sendable {
         // split one logical token into several.
         var configuration = configuration
         configuration.scopes = Array(Set(configuration.scopes)).sorted()
-        let key = Key(endpoint: configuration.tokenEndpoint, clientId: configuration.clientId, scopes: Set(configuration.scopes))
+        let key = Key(endpoint: configuration.tokenEndpoint.absoluteString, clientId: configuration.clientId, scopes: Set(configuration.scopes))
         return providers.withLock { providers in
             if let existing = providers[key], existing.configuration == configuration { return existing }
             let provider = ClientCredentialsTokenProvider(
