@@ -104,11 +104,10 @@ extension AuthorizationPolicy {
 /// A request path as the router sees it: empty segments dropped, each segment percent-decoded
 /// (a decoded `/` re-encoded, so it stays inside its segment), joined with `/`.
 func canonicalResourcePath(_ path: String) -> String {
-    let segments = RequestPath.withoutQuery(path).split(separator: "/", omittingEmptySubsequences: true).map { segment -> String in
-        guard segment.contains("%"), let bytes = PercentEncoding.decodeStrictly(segment.utf8, plusAsSpace: false),
-              let decoded = String(validating: bytes, as: UTF8.self)
-        else { return String(segment) }
-        return decoded.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
+    let segments = RequestPath.segments(path).map { segment in
+        let decoded = RequestPath.decoded(segment)
+        // A segment left as it was (nothing to decode, or not valid encoding) is kept verbatim.
+        return decoded == segment ? decoded : decoded.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
     }
     return "/" + segments.joined(separator: "/")
 }

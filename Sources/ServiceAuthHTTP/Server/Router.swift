@@ -114,8 +114,7 @@ public struct Router: Sendable {
     ///   - path: The request target.
     /// - Returns: The resolution; never fails, since unmatched requests get the router's answer.
     public func resolve(method: HTTPRequest.Method, path: String) -> Resolution {
-        let pathOnly = RequestPath.withoutQuery(path)
-        let requestSegments = pathOnly.split(separator: "/", omittingEmptySubsequences: true)
+        let requestSegments = RequestPath.segments(path)
         var allowed: [HTTPRequest.Method] = []
         var pathSecurity: RouteSecurity?
         for route in routes {
@@ -159,7 +158,7 @@ public struct Router: Sendable {
                 guard index < path.count else { return nil }
             case .parameter(let name):
                 guard index < path.count else { return nil }
-                parameters[name] = String(path[index]).removingPercentEncodingIfValid
+                parameters[name] = RequestPath.decoded(path[index])
             }
         }
         return segments.count == path.count ? parameters : nil
@@ -209,14 +208,5 @@ public struct RouteGroup: Sendable {
         let head = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
         guard !pattern.isEmpty, pattern != "/" else { return head.isEmpty ? "/" : head }
         return head + (pattern.hasPrefix("/") ? pattern : "/" + pattern)
-    }
-}
-
-extension String {
-    /// The percent-decoded string, or the string itself when it is not valid percent-encoding
-    /// of UTF-8.
-    var removingPercentEncodingIfValid: String {
-        guard contains("%"), let bytes = PercentEncoding.decodeStrictly(utf8, plusAsSpace: false) else { return self }
-        return String(validating: bytes, as: UTF8.self) ?? self
     }
 }
