@@ -263,6 +263,14 @@ struct RouteSecurityTests {
         #expect(response.status == .methodNotAllowed)
     }
 
+    @Test("SigV4 presence is read as the verifier reads the query", arguments: [
+        ("/r?X-Amz-Algorithm=AWS4-HMAC-SHA256", true), ("/r?X-Amz-%41lgorithm=AWS4-HMAC-SHA256", true), ("/r?a=1&X-Amz-Signature=ab", true),
+        ("/r?X-Amz-Algorithmx=1", false), ("/r?q=X-Amz-Algorithm", false), ("/r", false),
+    ])
+    func sigV4Presence(path: String, present: Bool) {
+        #expect(SigV4Authenticator.carriesSignature(HTTPRequest(method: .get, scheme: "http", authority: "svc.test", path: path)) == present)
+    }
+
     @Test("a route with no mechanism that needs an identity refuses everyone with 401")
     func noMechanism() async throws {
         let (response, _) = try await run(RouteSecurity([]))

@@ -13,8 +13,9 @@ public import ServiceAuthCore
 /// - a valid one: ``AuthContext/caller`` is a `.role` identity (principal = the IAM ARN,
 ///   subject = the access key id).
 ///
-/// The body is read once, bounded by ``maxBodyBytes``, and hashed while it streams in, so the
-/// payload hash is checked against the exact bytes received; the handler gets those bytes.
+/// The body is read once, bounded by ``maxBodyBytes`` (``MessageBody/collect(upTo:)``), and
+/// hashed, so the payload hash is checked against the exact bytes received; the handler gets
+/// those bytes.
 /// Which principals may call is the route's policy (``AuthorizationPolicy/principals(_:)``).
 public struct SigV4Authenticator: Authenticator {
     /// The verifier.
@@ -40,11 +41,10 @@ public struct SigV4Authenticator: Authenticator {
         async throws -> Bool
     {
         guard Self.carriesSignature(request) else { return false }
-        var hasher = SHA256()
-        let bytes = try await Self.collect(body, upTo: maxBodyBytes, into: &hasher)
+        let bytes = try await body.collect(upTo: maxBodyBytes)
         let verified: SigV4VerifiedRequest
         do {
-            verified = try await verifier.verify(request, bodySHA256: SigV4Canonical.hex(hasher.finalize()), localPort: context.localPort)
+            verified = try await verifier.verify(request, bodySHA256: SigV4Canonical.hex(SHA256.hash(data: bytes)), localPort: context.localPort)
         } catch {
             context.logger.debug("SigV4 verification failed", metadata: ["code": "\(error.code.rawValue)"])
             throw error
@@ -65,37 +65,17 @@ public struct SigV4Authenticator: Authenticator {
 
     /// Whether the request carries a SigV4 credential at all: an `Authorization` header in the
     /// `AWS4-` scheme family (or several headers, which the verifier refuses), or a presigned
-    /// query.
+    /// query — its parameters read by the verifier's own query parser, so a percent-encoded
+    /// `X-Amz-Algorithm` is seen here exactly as the verifier sees it.
     static func carriesSignature(_ request: HTTPRequest) -> Bool {
         let authorization = request.headerFields[values: .authorization]
         if authorization.count > 1 { return true }
         if let value = authorization.first, value.utf8.count >= 5, value.utf8.prefix(5).map({ $0 & 0xDF }).elementsEqual("AWS4-".utf8.map { $0 & 0xDF }) {
             return true
         }
-        guard let path = request.path, let question = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return false }
-        let query = path.utf8[path.utf8.index(after: question)...]
-        return query.split(separator: UInt8(ascii: "&")).contains { parameter in
-            let name = parameter.prefix { $0 != UInt8(ascii: "=") }
-            return name.elementsEqual("X-Amz-Algorithm".utf8) || name.elementsEqual("X-Amz-Credential".utf8)
-                || name.elementsEqual("X-Amz-Signature".utf8)
+        guard let query = SigV4Canonical.split(target: request.path ?? "/").query else { return false }
+        return SigV4Canonical.parameters(ofQuery: query).contains { parameter in
+            ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature"].contains { parameter.name.elementsEqual($0.utf8) }
         }
-    }
-
-    /// Reads the body, bounded, feeding the hash as it arrives.
-    private static func collect(_ body: MessageBody, upTo limit: Int, into hasher: inout SHA256) async throws -> [UInt8] {
-        if let buffered = body.bufferedBytes {
-            guard buffered.count <= limit else { throw MessageBodyTooLarge(limit: limit) }
-            hasher.update(data: buffered)
-            return buffered
-        }
-        if let length = body.length, length > limit { throw MessageBodyTooLarge(limit: limit) }
-        var collected: [UInt8] = []
-        collected.reserveCapacity(min(body.length ?? 0, limit))
-        for try await chunk in body {
-            guard chunk.count <= limit - collected.count else { throw MessageBodyTooLarge(limit: limit) }
-            hasher.update(data: chunk)
-            collected.append(contentsOf: chunk)
-        }
-        return collected
     }
 }
