@@ -33,8 +33,8 @@ public struct RouteSecurityMiddleware: AsyncMiddleware {
     ///     ``SigV4Authenticator/maxBodyBytes`` among the mechanisms, else 1 MiB.
     public init(_ security: RouteSecurity, maxBodyBytes: Int? = nil) {
         self.security = security
-        let sigV4Limits = security.authenticators.compactMap(\.bodyLimit)
-        self.maxBodyBytes = maxBodyBytes ?? sigV4Limits.max() ?? 1 << 20
+        let bodyLimits = security.authenticators.compactMap(\.bodyLimit)
+        self.maxBodyBytes = maxBodyBytes ?? bodyLimits.max() ?? 1 << 20
     }
 
     /// Authenticates and authorises the request, then passes it on.
