@@ -85,6 +85,10 @@ extension AuthorizationPolicy {
     /// - Returns: The policy.
     public static func executeAPI(_ resource: ExecuteAPIResource, rules: [ExecuteAPIRule]) -> AuthorizationPolicy {
         let action = "execute-api:Invoke"
+        // Each rule's statement is built once; a request only picks the ones that apply.
+        let statements = rules.map { rule in
+            (rule, PolicyDocument.Statement(effect: rule.effect, actions: [action], resources: [resource.pattern(method: rule.method, path: rule.path)]))
+        }
         return document(action: action, resource: { input in
             // The method ARN of what the router will serve: HEAD is answered by GET routes,
             // and the path is the router's (empty segments dropped, segments decoded, `/` kept
@@ -94,9 +98,7 @@ extension AuthorizationPolicy {
             return resource.methodArn(method: method, path: canonicalResourcePath(input.request.path ?? "/"))
         }) { auth in
             guard let caller = auth.caller else { return PolicyDocument(statements: []) }
-            return PolicyDocument(statements: rules.filter { $0.applies(to: caller) }.map { rule in
-                PolicyDocument.Statement(effect: rule.effect, actions: [action], resources: [resource.pattern(method: rule.method, path: rule.path)])
-            })
+            return PolicyDocument(statements: statements.filter { $0.0.applies(to: caller) }.map(\.1))
         }
     }
 }
