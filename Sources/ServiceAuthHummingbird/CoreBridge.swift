@@ -1,5 +1,4 @@
 import Hummingbird
-import NIOCore
 import ServiceAuthCore
 
 /// What the core sees of a Hummingbird request: its ``ServiceAuth/RequestContext`` and its
@@ -10,7 +9,8 @@ enum CoreBridge {
     static func requestContext(_ context: some ServiceAuthRequestContext, auth: AuthContext) -> ServiceAuthCore.RequestContext {
         var parameters: [String: String] = [:]
         for (name, value) in context.parameters { parameters[String(name)] = String(value) }
-        let remote = (context as? any RemoteAddressRequestContext)?.remoteAddress.map(describe)
+        // The peer as the package's own server and the Vapor adapter write it (for logs).
+        let remote = (context as? any RemoteAddressRequestContext)?.remoteAddress?.description
         return ServiceAuthCore.RequestContext(
             auth: auth,
             routePattern: context.endpointPath,
@@ -31,14 +31,6 @@ enum CoreBridge {
             throw AuthFailureResponseError(error.authFailure)
         } catch let error as MessageBodyTooLarge {
             throw HTTPError(.contentTooLarge, message: error.description)
-        }
-    }
-
-    private static func describe(_ address: SocketAddress) -> String {
-        switch (address.ipAddress, address.port) {
-        case (let ip?, let port?): address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)"
-        case (let ip?, nil): ip
-        default: address.description
         }
     }
 }
