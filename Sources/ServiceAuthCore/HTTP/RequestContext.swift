@@ -20,6 +20,11 @@ public struct RequestContext: Sendable {
     /// The local port the request arrived on, when the server knows it: what a SigV4 verifier
     /// compares a signed `Host`'s port with (``SigV4AcceptedHosts/listening(host:additionalNames:)``).
     public var localPort: Int?
+    /// The client certificate the connection was authenticated with, when the request arrived
+    /// over mutual TLS and the handshake verified it against the server's trusted CA.
+    public var peerCertificate: PeerCertificate?
+    /// Whether the request arrived over TLS.
+    public var isSecure: Bool
     /// A logger carrying request metadata.
     public var logger: Logger
     /// The innermost step a prebuilt ``ServerMiddlewareChain`` ends in for this request (the
@@ -34,8 +39,12 @@ public struct RequestContext: Sendable {
         pathParameters: [String: String] = [:],
         remoteAddress: String? = nil,
         localPort: Int? = nil,
+        peerCertificate: PeerCertificate? = nil,
+        isSecure: Bool = false,
         logger: Logger = Logger(label: "serviceauth.request")
     ) {
+        self.peerCertificate = peerCertificate
+        self.isSecure = isSecure || peerCertificate != nil
         self.auth = auth
         self.routePattern = routePattern
         self.operationID = operationID
