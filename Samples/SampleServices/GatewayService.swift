@@ -26,8 +26,8 @@ public enum GatewayService {
     ///
     /// - Throws: ``SampleFlagError`` naming a missing or bad flag.
     public static func make(_ options: SampleOptions) async throws -> SampleService {
-        if options.noAuth { return unauthenticated(options) }
-        let transport = AsyncHTTPTransport()
+        if options.noAuth { return try unauthenticated(options) }
+        let transport = AsyncHTTPTransport(httpClient: try options.tls.outboundHTTPClient())
         guard let verifiers = try SampleVerifiers(options, transport: transport) else {
             throw SampleFlagError(flag: "--issuer", reason: "gateway verifies user tokens and needs the issuer")
         }
@@ -38,7 +38,7 @@ public enum GatewayService {
         let orders = Downstream(name: "orders", baseURL: options.ordersUrl, client: try ordersClient(options, transport: transport))
         return SampleService(
             name: "gateway",
-            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            configuration: try options.tls.serverConfiguration(host: options.host, port: options.port),
             security: security,
             metrics: ServiceMetrics(),
             companions: [verifiers.refresher],
@@ -47,10 +47,10 @@ public enum GatewayService {
     }
 
     /// The benchmark baseline (`--no-auth`): the same routes, no verification, no credentials.
-    private static func unauthenticated(_ options: SampleOptions) -> SampleService {
-        let orders = Downstream(name: "orders", baseURL: options.ordersUrl, client: ServiceHTTPClient())
+    private static func unauthenticated(_ options: SampleOptions) throws -> SampleService {
+        let orders = Downstream(name: "orders", baseURL: options.ordersUrl, client: ServiceHTTPClient(httpClient: try options.tls.outboundHTTPClient()))
         return SampleService(
-            name: "gateway", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            name: "gateway", configuration: try options.tls.serverConfiguration(host: options.host, port: options.port),
             security: .public, metrics: ServiceMetrics()) { routes(&$0, orders) }
     }
 
@@ -85,6 +85,6 @@ public enum GatewayService {
             BearerTokenMiddleware(provider: tokens),
             UserTokenPropagationMiddleware(),
             try IdentityChainPropagationMiddleware(serviceName: "gateway"),
-        ])
+        ], httpClient: try options.tls.outboundHTTPClient())
     }
 }

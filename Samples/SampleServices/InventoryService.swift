@@ -20,10 +20,10 @@ public enum InventoryService {
     public static func make(_ options: SampleOptions, issuerSessions: IssuerSessionCredentialStore? = nil) async throws -> SampleService {
         if options.noAuth {
             // The benchmark baseline: the same routes, no verification.
-            return SampleService(name: "inventory", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            return SampleService(name: "inventory", configuration: try options.tls.serverConfiguration(host: options.host, port: options.port),
                                  security: .public, metrics: ServiceMetrics(), routes: routes)
         }
-        let transport = AsyncHTTPTransport()
+        let transport = AsyncHTTPTransport(httpClient: try options.tls.outboundHTTPClient())
 
         // Who may sign: long-term keys from --credentials, plus, with --trust-issuer-sts, the
         // local issuer's temporary credentials (opened locally, no call to the issuer per request).
@@ -64,7 +64,7 @@ public enum InventoryService {
 
         return SampleService(
             name: "inventory",
-            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            configuration: try options.tls.serverConfiguration(host: options.host, port: options.port),
             security: security,
             metrics: ServiceMetrics(),
             companions: verifiers.map { [$0.refresher] } ?? [],

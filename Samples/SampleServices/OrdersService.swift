@@ -20,11 +20,11 @@ public enum OrdersService {
     public static func make(_ options: SampleOptions, credentials: (any AWSCredentialsProvider)? = nil) async throws -> SampleService {
         if options.noAuth {
             // The benchmark baseline: the same routes, no verification, no credentials.
-            let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: ServiceHTTPClient())
-            return SampleService(name: "orders", configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: ServiceHTTPClient(httpClient: try options.tls.outboundHTTPClient()))
+            return SampleService(name: "orders", configuration: try options.tls.serverConfiguration(host: options.host, port: options.port),
                                  security: .public, metrics: ServiceMetrics()) { routes(&$0, inventory) }
         }
-        let transport = AsyncHTTPTransport()
+        let transport = AsyncHTTPTransport(httpClient: try options.tls.outboundHTTPClient())
         guard let verifiers = try SampleVerifiers(options, transport: transport) else { throw SampleFlagError(flag: "--issuer", reason: "orders verifies bearer tokens and needs the issuer") }
 
         // Security decision: only a machine client holding `orders/invoke` may call orders; a
@@ -42,7 +42,7 @@ public enum OrdersService {
         let inventory = Downstream(name: "inventory", baseURL: options.inventoryUrl, client: try inventoryClient(options, credentials: credentials ?? (try assumeRoleProvider(options, transport: transport))))
         return SampleService(
             name: "orders",
-            configuration: HTTPServerConfiguration(host: options.host, port: options.port),
+            configuration: try options.tls.serverConfiguration(host: options.host, port: options.port),
             security: security,
             metrics: ServiceMetrics(),
             companions: [verifiers.refresher],
@@ -74,7 +74,7 @@ public enum OrdersService {
             UserTokenPropagationMiddleware(),
             try IdentityChainPropagationMiddleware(serviceName: "orders"),
             SigV4SigningMiddleware(signer: SigV4Signer(region: options.region, service: options.service), credentialsProvider: credentials),
-        ])
+        ], httpClient: try options.tls.outboundHTTPClient())
     }
 
     /// Credentials from `AssumeRole` of `--role-arn` (default the orders role), as the IAM user

@@ -15,6 +15,10 @@ public struct SampleOptions: ParsableArguments, Sendable {
     @Option(help: "The port to bind (0 = any free port).")
     public var port: Int = 0
 
+    // MARK: TLS
+    /// `--tls-cert`, `--tls-key`, `--tls-ca`, `--require-client-cert`, `--http2`.
+    @OptionGroup public var tls: TLSOptions
+
     // MARK: Inbound JWT
     @Option(help: "The trusted token issuer (iss), e.g. http://127.0.0.1:9000/us-east-1_LOCAL.")
     public var issuer: String?

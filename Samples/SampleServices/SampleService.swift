@@ -119,7 +119,8 @@ public struct SampleService: Sendable {
                 let port = try await server.listeningPort()
                 try await becomeReady()
                 // Written unbuffered: scripts wait for this exact line (CONTRACT.md).
-                FileHandle.standardOutput.write(Data("listening on http://\(server.configuration.host):\(port)\n".utf8))
+                let scheme = server.configuration.tls == nil ? "http" : "https"
+                FileHandle.standardOutput.write(Data("listening on \(scheme)://\(server.configuration.host):\(port)\n".utf8))
                 return false
             }
             // When the service group ends (SIGTERM, SIGINT), stop waiting for readiness too.

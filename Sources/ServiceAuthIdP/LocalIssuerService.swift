@@ -1,5 +1,5 @@
 public import Logging
-import ServiceAuthHTTP
+public import ServiceAuthHTTP
 public import ServiceLifecycle
 
 /// Runs a ``LocalIssuer`` on the package's HTTP server as a swift-service-lifecycle `Service`.
@@ -19,6 +19,9 @@ public struct LocalIssuerService: Service {
     /// - Parameters:
     ///   - issuer: The issuer.
     ///   - host: The address to listen on (default `127.0.0.1`).
+    ///   - tls: TLS (and mutual TLS: a client certificate on `/oauth2/token` binds the token to
+    ///     it, RFC 8705), or `nil` for cleartext.
+    ///   - cleartextHTTP2: Whether cleartext connections may speak h2c.
     ///   - port: The port (0 = any free port).
     ///   - logger: The server's logger.
     ///   - onListening: Called once with the base URL when the server accepts connections.
@@ -26,6 +29,8 @@ public struct LocalIssuerService: Service {
         issuer: LocalIssuer,
         host: String = "127.0.0.1",
         port: Int = 0,
+        tls: TLSServerConfiguration? = nil,
+        cleartextHTTP2: Bool = false,
         logger: Logger = Logger(label: "serviceauth.idp"),
         onListening: @escaping @Sendable (String) -> Void = { _ in }
     ) {
@@ -33,7 +38,7 @@ public struct LocalIssuerService: Service {
         self.host = host
         self.onListening = onListening
         server = HTTPServer(
-            configuration: HTTPServerConfiguration(host: host, port: port),
+            configuration: HTTPServerConfiguration(host: host, port: port, tls: tls, cleartextHTTP2: cleartextHTTP2),
             router: issuer.router(),
             middleware: [],
             logger: logger
@@ -48,7 +53,7 @@ public struct LocalIssuerService: Service {
             group.addTask { try await server.run() }
             let port = try await server.listeningPort()
             let urlHost = host.contains(":") ? "[\(host)]" : host
-            let url = "http://\(urlHost):\(port)"
+            let url = "\(server.configuration.tls == nil ? "http" : "https")://\(urlHost):\(port)"
             if issuer.issuerBase == nil { issuer.setIssuerBase(url) }
             onListening(url)
             try await group.next()

@@ -7,7 +7,7 @@ public import ServiceAuthHTTP
 ///   - router: The routes.
 ///   - middleware: Server middleware, outermost first.
 ///   - configuration: Limits; the host and port are forced to `127.0.0.1` and `0`.
-///   - body: The test, given the server's base URL (`http://127.0.0.1:PORT`).
+///   - body: The test, given the server's base URL (`http://127.0.0.1:PORT`, `https://` with TLS).
 /// - Returns: What `body` returns.
 /// - Throws: What binding or `body` throws.
 public func withTestServer<T: Sendable>(
@@ -24,6 +24,6 @@ public func withTestServer<T: Sendable>(
         group.addTask { try await server.run() }
         defer { group.cancelAll() }
         let port = try await server.listeningPort()
-        return try await body("http://127.0.0.1:\(port)")
+        return try await body("\(configuration.tls == nil ? "http" : "https")://127.0.0.1:\(port)")
     }
 }

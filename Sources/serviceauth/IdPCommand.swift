@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceAuth
+import ServiceAuthHTTP
 import ServiceAuthIdP
+import SampleServices
 import ServiceLifecycle
 
 /// `serviceauth idp`: the local Cognito- and STS-compatible issuer.
@@ -13,7 +15,7 @@ struct IdPCommand: AsyncParsableCommand {
         discussion: """
             Without --config, runs the built-in demo configuration (users alice, bob and carol; \
             clients gateway, orders-service and web; IAM users orders-service and reports-service). \
-            Prints "listening on http://HOST:PORT" when ready; SIGTERM or SIGINT stop it gracefully. \
+            Prints "listening on http://HOST:PORT" (https with --tls-cert) when ready; SIGTERM or SIGINT stop it gracefully. \
             No route serves key material or changes state without authentication: the /local/* \
             routes exist only with --admin-token (or --admin-token-file).
             """
@@ -57,6 +59,10 @@ struct IdPCommand: AsyncParsableCommand {
     )
     var adminTokenFile: String?
 
+    /// `--tls-cert`, `--tls-key`, `--tls-ca`, `--require-client-cert`, `--http2`. With a client
+    /// certificate (mutual TLS), tokens from `/oauth2/token` are bound to it (RFC 8705).
+    @OptionGroup var tls: TLSOptions
+
     func run() async throws {
         let logger = Logger(label: "serviceauth.idp", factory: { StreamLogHandler.standardError(label: $0) })
         let configuration: IdPConfiguration
@@ -93,7 +99,15 @@ struct IdPCommand: AsyncParsableCommand {
                 Self.fail("--session-key-file: \(error)")
             }
         }
-        let service = LocalIssuerService(issuer: issuer, host: host, port: port, logger: logger) { url in
+        let serverTLS: TLSServerConfiguration?
+        do {
+            serverTLS = try tls.serverTLS()
+        } catch {
+            Self.fail("\(error)")
+        }
+        let service = LocalIssuerService(
+            issuer: issuer, host: host, port: port, tls: serverTLS, cleartextHTTP2: tls.cleartextHTTP2, logger: logger
+        ) { url in
             // Unbuffered, so a parent process sees the line at once.
             FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))
         }

@@ -22,4 +22,21 @@ extension HTTPClient {
         // is never shut down.
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
+
+    /// A client like ``serviceAuthShared`` (no redirects) that speaks TLS as `tls` says: its
+    /// trust roots, its client certificate for mutual TLS, and HTTP/2 whenever the server
+    /// offers it through ALPN.
+    ///
+    /// The client owns connections: keep one per TLS configuration for the life of the process
+    /// (or call `shutdown()` when done).
+    ///
+    /// - Parameter tls: The TLS configuration.
+    /// - Throws: ``TLSConfigurationError`` for unusable PEM material.
+    public static func serviceAuth(tls: ClientTLSConfiguration) throws -> HTTPClient {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.redirectConfiguration = .disallow
+        configuration.tlsConfiguration = try tls.makeTLSConfiguration()
+        configuration.httpVersion = .automatic
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
 }

@@ -8,7 +8,7 @@ import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import NIOPosix
 
-/// A minimal HTTP/1.1 server that runs a chain of ``ServerMiddleware`` in front of a
+/// A minimal HTTP/1.1 and HTTP/2 server, cleartext or TLS (optionally mutual), that runs a chain of ``ServerMiddleware`` in front of a
 /// ``Router``.
 ///
 /// Built on SwiftNIO's `NIOAsyncChannel` with the swift-http-types codec, so requests and
@@ -16,6 +16,12 @@ import NIOPosix
 /// heads (`431`) and bodies (`413`), gives slow clients deadlines for the head and for body
 /// progress (`408`), bounds the number of connections, closes idle connections, and answers
 /// malformed or ambiguous requests with `400` without disturbing other connections.
+///
+/// With ``HTTPServerConfiguration/tls`` it serves HTTPS, ALPN choosing HTTP/2 or HTTP/1.1; a
+/// verified client certificate reaches each request as ``RequestContext/peerCertificate``.
+/// With ``HTTPServerConfiguration/cleartextHTTP2`` a cleartext connection that opens with the
+/// HTTP/2 preface is served as h2c. HTTP/2 streams go through the same router and middleware;
+/// ``HTTP2Limits`` bound streams, resets and control frames per connection.
 ///
 /// Each route carries its ``RouteSecurity`` (see ``Router``); the router's own security also
 /// guards unmatched requests, so an unauthenticated request to an unknown path is refused, not
@@ -35,6 +41,7 @@ public struct HTTPServer: Service {
     private let eventLoopGroup: any EventLoopGroup
     private let listening = ListeningAddress()
     private let connections = ConnectionRegistry()
+    private let tls: TLSContextStore?
 
     /// Creates a server.
     ///
@@ -54,6 +61,7 @@ public struct HTTPServer: Service {
         self.chain = ServerMiddlewareChain(middleware)
         self.logger = logger
         self.eventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        self.tls = configuration.tls.map(TLSContextStore.init(configuration:))
     }
 
     /// Waits until the server is bound and returns its port (useful with port `0`).
@@ -72,17 +80,30 @@ public struct HTTPServer: Service {
 
     /// What the child channel initializer made of an accepted connection.
     private enum AcceptedConnection: Sendable {
-        case serve(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// Admitted: served once its protocol is settled.
+        case serve(EventLoopFuture<NegotiatedConnection>)
         /// Past the connection limit: it closes itself, nothing to serve.
         case refused
     }
 
+    /// Re-reads the TLS certificate chain, key and client CA from their sources; connections
+    /// accepted from now on use them, open ones keep theirs. Use it to rotate certificates
+    /// without a restart.
+    ///
+    /// - Throws: ``TLSConfigurationError`` when the new material is unusable (the old stays in
+    ///   use), or when the server does not serve TLS.
+    public func reloadTLS() throws {
+        guard let tls else { throw TLSConfigurationError(reason: "the server does not serve TLS") }
+        try tls.reload()
+    }
+
     /// Binds, serves until graceful shutdown or cancellation, then drains in-flight requests.
     ///
-    /// - Throws: The error that made binding fail.
+    /// - Throws: The error that made binding fail, or ``TLSConfigurationError``.
     public func run() async throws {
         let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
         do {
+            try tls?.reload()
             serverChannel = try await bind()
         } catch {
             listening.resolve(.failure(error))
@@ -90,7 +111,7 @@ public struct HTTPServer: Service {
         }
         let port = serverChannel.channel.localAddress?.port ?? configuration.port
         listening.resolve(.success(port))
-        logger.debug("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        logger.debug("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)", "tls": "\(tls != nil)"])
 
         let connections = self.connections
         let stopAccepting: @Sendable () -> Void = {
@@ -104,8 +125,8 @@ public struct HTTPServer: Service {
                         for try await accepted in inbound {
                             // A refused connection never ends or fails this loop: it was
                             // accepted like any other and closes itself.
-                            guard case .serve(let connection) = accepted else { continue }
-                            group.addTask { await self.serve(connection) }
+                            guard case .serve(let negotiation) = accepted else { continue }
+                            group.addTask { await self.serve(negotiation) }
                         }
                     }
                 }
@@ -121,6 +142,7 @@ public struct HTTPServer: Service {
         let configuration = self.configuration
         let connections = self.connections
         let logger = self.logger
+        let tls = self.tls
         return try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -139,60 +161,64 @@ public struct HTTPServer: Service {
                         return .refused
                     }
                     channel.closeFuture.whenComplete { _ in connections.unregister(channel) }
-                    try Self.configurePipeline(channel.pipeline.syncOperations, configuration: configuration, logger: logger)
-                    return .serve(try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(wrappingChannelSynchronously: channel))
+                    return .serve(try Self.configureConnection(channel, configuration: configuration, tls: tls, logger: logger))
                 }
             }
     }
 
-    /// The pipeline, from the socket inwards: idle timer; raw-bytes side of the read deadlines;
-    /// NIO's HTTP/1 encoder and decoder; the decoded-parts side of the read deadlines (before
-    /// the pipelining handler, so it sees what the client sent, not what the server has got
-    /// round to); NIO's pipelining handler; parse errors → `400`/`431`; keep-alive; `Host`
-    /// validation; conversion to swift-http-types; idle close.
-    private static func configurePipeline(
-        _ pipeline: ChannelPipeline.SynchronousOperations,
-        configuration: HTTPServerConfiguration,
-        logger: Logger
-    ) throws {
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = configuration.maxHeaderBytes
-        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
-        limits.maxHeaderFieldCount = configuration.maxHeaderCount
-        let deadlines = RequestReadDeadlines(
-            headerTimeout: configuration.headerReadTimeout, bodyTimeout: configuration.bodyReadTimeout, logger: logger)
-        try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout.timeAmount))
-        try pipeline.addHandler(deadlines.bytesObserver)
-        try pipeline.configureHTTPServerPipeline(
-            withErrorHandling: false,
-            withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
-            withDecoderLimitConfiguration: limits
-        )
-        try pipeline.addHandler(deadlines.partsObserver, position: .before(pipeline.handler(type: HTTPServerPipelineHandler.self)))
-        try pipeline.addHandler(ProtocolErrorResponder())
-        try pipeline.addHandler(KeepAliveNormalizer())
-        try pipeline.addHandler(RequestHeadValidator())
-        try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-        try pipeline.addHandler(IdleConnectionCloser())
+    /// Serves an admitted connection once its protocol is settled; a failed handshake (no or
+    /// a wrongly signed client certificate, an expired one, no shared protocol) ends here.
+    private func serve(_ negotiation: EventLoopFuture<NegotiatedConnection>) async {
+        let negotiated: NegotiatedConnection
+        do {
+            negotiated = try await negotiation.get()
+        } catch {
+            logger.debug("connection not established", metadata: ["error": "\(error)"])
+            return
+        }
+        switch negotiated {
+        case .http1(let connection, let transport):
+            await serve(connection, transport: transport, multiplexed: false)
+        case .http2(let multiplexer, let transport):
+            do {
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await stream in multiplexer.inbound {
+                        group.addTask { await self.serve(stream, transport: transport, multiplexed: true) }
+                    }
+                }
+            } catch {
+                // Rate limits, protocol errors and resets end only this connection.
+                logger.debug("HTTP/2 connection ended", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
-    /// Serves one connection: one request at a time until the client or the server closes it.
-    private func serve(_ connection: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>) async {
-        let remoteAddress = connection.channel.remoteAddress?.description
+    /// Serves one HTTP/1.1 connection (requests one at a time until the client or the server
+    /// closes it) or one HTTP/2 stream (one request).
+    private func serve(_ connection: ExchangeChannel, transport: ConnectionTransport, multiplexed: Bool) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var parts = inbound.makeAsyncIterator()
                 while let part = try await parts.next() {
                     guard case .head(let request) = part else { return }  // body without a head: protocol violation
-                    let keepAlive = try await handle(request, parts: &parts, outbound: outbound, remoteAddress: remoteAddress)
-                    if !keepAlive { return }
+                    let exchange = Exchange(transport: transport, multiplexed: multiplexed)
+                    let keepAlive = try await handle(request, parts: &parts, outbound: outbound, exchange: exchange)
+                    if !keepAlive || multiplexed { return }
                 }
             }
         } catch {
             // Resets, parse errors (already answered by ProtocolErrorResponder) and the like
-            // end only this connection.
+            // end only this connection (or stream).
             logger.trace("connection ended", metadata: ["error": "\(type(of: error))"])
         }
+    }
+
+    /// What one request's handling needs to know about where it arrived.
+    private struct Exchange: Sendable {
+        var transport: ConnectionTransport
+        /// An HTTP/2 stream: no `Connection` header (RFC 9113 §8.2.2), the stream ends after
+        /// one response.
+        var multiplexed: Bool
     }
 
     /// Reads one request's body, runs it through middleware and router, writes the response.
@@ -202,13 +228,20 @@ public struct HTTPServer: Service {
         _ request: HTTPRequest,
         parts: inout NIOAsyncChannelInboundStream<HTTPRequestPart>.AsyncIterator,
         outbound: NIOAsyncChannelOutboundWriter<HTTPResponsePart>,
-        remoteAddress: String?
+        exchange: Exchange
     ) async throws -> Bool {
-        let wantsClose = request.headerFields[values: .connection].contains { $0.lowercased().contains("close") }
+        let wantsClose = !exchange.multiplexed && request.headerFields[values: .connection].contains { $0.lowercased().contains("close") }
+
+        // HTTP/1.1's decoder bounds the field count; HTTP/2's HPACK decoder bounds only bytes.
+        if exchange.multiplexed, request.headerFields.count > configuration.maxHeaderCount {
+            let response = Responses.error("headers_too_large", message: "too many header fields", status: .requestHeaderFieldsTooLarge)
+            try await write(response, to: outbound, close: true, exchange: exchange)
+            return false
+        }
 
         // Refuse an announced oversized body before reading any of it.
         if let declared = request.headerFields[.contentLength].flatMap(Int.init), declared > configuration.maxBodyBytes {
-            try await write(Self.tooLarge(configuration.maxBodyBytes), to: outbound, close: true)
+            try await write(Self.tooLarge(configuration.maxBodyBytes), to: outbound, close: true, exchange: exchange)
             return false
         }
         guard let first = try await parts.next() else { return false }
@@ -217,12 +250,12 @@ public struct HTTPServer: Service {
             return false
         case .end:
             // No body (most GETs): no streaming machinery needed.
-            let response = await respond(to: request, body: MessageBody(), remoteAddress: remoteAddress)
-            try await write(response, to: outbound, close: wantsClose, isHead: request.method == .head)
+            let response = await respond(to: request, body: MessageBody(), exchange: exchange)
+            try await write(response, to: outbound, close: wantsClose, exchange: exchange, isHead: request.method == .head)
             return !wantsClose
         case .body(let firstChunk):
             return try await handleStreaming(
-                request, firstChunk: firstChunk, parts: &parts, outbound: outbound, remoteAddress: remoteAddress, wantsClose: wantsClose)
+                request, firstChunk: firstChunk, parts: &parts, outbound: outbound, exchange: exchange, wantsClose: wantsClose)
         }
     }
 
@@ -235,7 +268,7 @@ public struct HTTPServer: Service {
         firstChunk: ByteBuffer,
         parts: inout NIOAsyncChannelInboundStream<HTTPRequestPart>.AsyncIterator,
         outbound: NIOAsyncChannelOutboundWriter<HTTPResponsePart>,
-        remoteAddress: String?,
+        exchange: Exchange,
         wantsClose: Bool
     ) async throws -> Bool {
         let limit = configuration.maxBodyBytes
@@ -244,7 +277,7 @@ public struct HTTPServer: Service {
         let body = MessageBody(stream: stream, length: declaredLength)
 
         return try await withThrowingTaskGroup(of: (HTTPResponse, MessageBody).self) { group in
-            group.addTask { await self.respond(to: request, body: body, remoteAddress: remoteAddress) }
+            group.addTask { await self.respond(to: request, body: body, exchange: exchange) }
 
             var received = 0
             var outcome = BodyOutcome.incomplete
@@ -276,11 +309,11 @@ public struct HTTPServer: Service {
             let response = try await group.next() ?? Self.tooLarge(limit)
             switch outcome {
             case .complete:
-                try await write(response, to: outbound, close: wantsClose, isHead: request.method == .head)
+                try await write(response, to: outbound, close: wantsClose, exchange: exchange, isHead: request.method == .head)
                 return !wantsClose
             case .tooLarge:
                 // Whatever the handler made of a partial body, the request was too large.
-                try await write(Self.tooLarge(limit), to: outbound, close: true)
+                try await write(Self.tooLarge(limit), to: outbound, close: true, exchange: exchange)
                 return false
             case .incomplete:
                 return false
@@ -291,8 +324,11 @@ public struct HTTPServer: Service {
     private enum BodyOutcome { case complete, tooLarge, incomplete }
 
     /// Runs the middleware chain and the router, turning thrown errors into responses.
-    private func respond(to request: HTTPRequest, body: MessageBody, remoteAddress: String?) async -> (HTTPResponse, MessageBody) {
-        var context = RequestContext(remoteAddress: remoteAddress, localPort: listening.port, logger: logger)
+    private func respond(to request: HTTPRequest, body: MessageBody, exchange: Exchange) async -> (HTTPResponse, MessageBody) {
+        let transport = exchange.transport
+        var context = RequestContext(
+            remoteAddress: transport.remoteAddress, localPort: listening.port,
+            peerCertificate: transport.peerCertificate, isSecure: transport.isSecure, logger: logger)
         let route = router.resolve(method: request.method, path: request.path ?? "/")
         context.routePattern = route.pattern
         context.pathParameters = route.parameters
@@ -314,10 +350,11 @@ public struct HTTPServer: Service {
         _ response: (HTTPResponse, MessageBody),
         to outbound: NIOAsyncChannelOutboundWriter<HTTPResponsePart>,
         close: Bool,
+        exchange: Exchange,
         isHead: Bool = false
     ) async throws {
         var head = response.0
-        if close { head.headerFields[.connection] = "close" }
+        if close, !exchange.multiplexed { head.headerFields[.connection] = "close" }
         if let bytes = response.1.bufferedBytes {
             if head.headerFields[.contentLength] == nil { head.headerFields[.contentLength] = String(bytes.count) }
             try await outbound.write(.head(head))

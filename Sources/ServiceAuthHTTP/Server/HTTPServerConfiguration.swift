@@ -39,6 +39,15 @@ public struct HTTPServerConfiguration: Sendable {
     /// open connections keep being served. Keep it below the process's file-descriptor limit
     /// (`ulimit -n`) so the server never fails to accept for want of descriptors.
     public var maxConnections: Int
+    /// TLS, when the server serves HTTPS (with ALPN `h2`/`http/1.1` and, optionally, client
+    /// certificates); `nil` serves cleartext.
+    public var tls: TLSServerConfiguration?
+    /// Whether a cleartext server also speaks HTTP/2 with prior knowledge (h2c, RFC 9113 §3.3),
+    /// for meshes that terminate TLS in a sidecar. A connection that opens with the HTTP/2
+    /// preface is served as HTTP/2, any other as HTTP/1.1. No effect with ``tls`` (ALPN decides).
+    public var cleartextHTTP2: Bool
+    /// The HTTP/2 limits of each connection.
+    public var http2: HTTP2Limits
 
     /// Creates a configuration. The defaults suit a service behind a load balancer.
     ///
@@ -52,6 +61,9 @@ public struct HTTPServerConfiguration: Sendable {
     ///   - headerReadTimeout: Request head deadline, from its first byte (default 10 s).
     ///   - bodyReadTimeout: Request body progress deadline (default 30 s).
     ///   - maxConnections: Concurrent connection limit (default 4096).
+    ///   - tls: TLS, or `nil` for cleartext (default).
+    ///   - cleartextHTTP2: Whether cleartext connections may speak h2c (default `false`).
+    ///   - http2: HTTP/2 per-connection limits.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
@@ -61,8 +73,14 @@ public struct HTTPServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(60),
         headerReadTimeout: Duration = .seconds(10),
         bodyReadTimeout: Duration = .seconds(30),
-        maxConnections: Int = 4096
+        maxConnections: Int = 4096,
+        tls: TLSServerConfiguration? = nil,
+        cleartextHTTP2: Bool = false,
+        http2: HTTP2Limits = HTTP2Limits()
     ) {
+        self.tls = tls
+        self.cleartextHTTP2 = cleartextHTTP2
+        self.http2 = http2
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes

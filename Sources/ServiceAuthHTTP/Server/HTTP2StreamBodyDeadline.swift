@@ -1,0 +1,54 @@
+import NIOCore
+import NIOHTTPTypes
+
+/// The body-progress deadline (``HTTPServerConfiguration/bodyReadTimeout``) of one HTTP/2
+/// stream: a stream whose request has not ended and that sends nothing for that long is reset,
+/// so a client cannot hold a handler waiting on a body it never sends.
+///
+/// The head of an HTTP/2 request arrives whole (NIO bounds CONTINUATION frames), so only the
+/// body needs a deadline. The server consumes stream bodies as they arrive (bounded by
+/// ``HTTPServerConfiguration/maxBodyBytes``), so flow control never stalls the client on the
+/// server's account and the clock measures the client alone.
+final class HTTP2StreamBodyDeadline: ChannelInboundHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private let timeout: TimeAmount
+    private var timer: Scheduled<Void>?
+    private var ended = false
+
+    init(timeout: Duration) {
+        self.timeout = TimeAmount(timeout)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        arm(context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .end = unwrapInboundIn(data) {
+            ended = true
+            timer?.cancel()
+            timer = nil
+        } else {
+            arm(context)
+        }
+        context.fireChannelRead(data)
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        timer?.cancel()
+        guard !ended else { return }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: timeout) {
+            loopBound.value.close(promise: nil)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HTTP2StreamBodyDeadline: Sendable {}
