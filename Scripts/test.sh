@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "error: the interop tests need: ${missing[*]} (e.g. apt-get install ${missing[*]})" >&2
   exit 2

@@ -29,7 +29,7 @@ struct PropagationTestTokenProvider: AccessTokenProvider {
 /// Captures the request a client middleware chain would send.
 private func sent(
     through middleware: [any ClientMiddleware],
-    _ request: HTTPRequest = HTTPRequest(method: .get, scheme: "http", authority: "orders.test", path: "/orders/1")
+    _ request: HTTPRequest = HTTPRequest(method: .get, scheme: "https", authority: "orders.test", path: "/orders/1")
 ) async throws -> HTTPRequest {
     let captured = TokenTestBox<HTTPRequest>()
     _ = try await ClientMiddlewareChain(middleware).run(request, body: MessageBody()) { request, _ in
@@ -74,6 +74,22 @@ struct OutboundPropagationTests {
         let context = AuthContext(caller: PropagationTestVerifier.alice, user: PropagationTestVerifier.alice, userToken: "alice-token")
         let sentRequest = try await AuthContext.withCurrent(context) { try await sent(through: [UserTokenPropagationMiddleware()]) }
         #expect(sentRequest.headerFields[forwarded] == "Bearer alice-token")
+    }
+
+    @Test("the user's token never goes over plain http off the machine unless allowed; loopback is fine")
+    func plainHTTPHops() async throws {
+        let context = AuthContext(caller: PropagationTestVerifier.alice, user: PropagationTestVerifier.alice, userToken: "alice-token")
+        let remote = HTTPRequest(method: .get, scheme: "http", authority: "orders.test", path: "/orders/1")
+        await #expect(throws: HTTPTransportError.insecureTokenPropagation) {
+            try await AuthContext.withCurrent(context) { try await sent(through: [UserTokenPropagationMiddleware()], remote) }
+        }
+        let allowed = try await AuthContext.withCurrent(context) {
+            try await sent(through: [UserTokenPropagationMiddleware(allowsInsecureHTTP: true)], remote)
+        }
+        #expect(allowed.headerFields[forwarded] == "Bearer alice-token")
+        let loopback = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1:8080", path: "/orders/1")
+        let local = try await AuthContext.withCurrent(context) { try await sent(through: [UserTokenPropagationMiddleware()], loopback) }
+        #expect(local.headerFields[forwarded] == "Bearer alice-token")
     }
 
     @Test("a custom header name is honoured")

@@ -41,6 +41,9 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
     /// The connection could not be made or broke (refused, reset, TLS failure). The reason never
     /// names the address, so it is safe to show.
     public static let connectionFailed = HTTPTransportError(reason: "the connection failed")
+    /// A user's token was to be forwarded over plain `http` to a host that is not loopback.
+    public static let insecureTokenPropagation = HTTPTransportError(
+        reason: "refusing to forward the user's token over plain http to a non-loopback host (use https, or allow it explicitly)")
 
     /// The server answered with a redirect, which is never followed: credentials must not go
     /// where the server points.

@@ -8,6 +8,9 @@ public import HTTPTypes
 /// and sends it as `X-Forwarded-Authorization: Bearer <token>` (the header is configurable).
 /// When the inbound request had no user, the header is removed, so that a value set by
 /// application code can never pass as a propagated, verified user.
+///
+/// The token goes only over TLS, or over plain `http` to the loopback interface; any other
+/// plain-`http` hop must be allowed explicitly (`allowsInsecureHTTP`).
 public struct UserTokenPropagationMiddleware: ClientMiddleware {
     /// The default header: `X-Forwarded-Authorization`.
     public static let defaultHeaderName = HTTPField.Name("X-Forwarded-Authorization")!
@@ -15,11 +18,20 @@ public struct UserTokenPropagationMiddleware: ClientMiddleware {
     /// The header that carries the user's token.
     public let headerName: HTTPField.Name
 
+    /// Whether the token may travel over plain `http` to a host that is not loopback.
+    public let allowsInsecureHTTP: Bool
+
     /// Creates the middleware.
     ///
-    /// - Parameter headerName: The header to send; `X-Forwarded-Authorization` by default.
-    public init(headerName: HTTPField.Name = UserTokenPropagationMiddleware.defaultHeaderName) {
+    /// - Parameters:
+    ///   - headerName: The header the token travels in (default `X-Forwarded-Authorization`).
+    ///   - allowsInsecureHTTP: Forward the user's token over plain `http` to hosts that are not
+    ///     loopback too (default `false`: such a call fails with an ``HTTPTransportError``
+    ///     before anything is sent). Set it only where the network itself is trusted and
+    ///     encrypted, e.g. behind a mesh sidecar that speaks mTLS for you.
+    public init(headerName: HTTPField.Name = UserTokenPropagationMiddleware.defaultHeaderName, allowsInsecureHTTP: Bool = false) {
         self.headerName = headerName
+        self.allowsInsecureHTTP = allowsInsecureHTTP
     }
 
     /// Sets (or removes) the propagated user token header.
@@ -33,6 +45,11 @@ public struct UserTokenPropagationMiddleware: ClientMiddleware {
     public func intercept(_ request: HTTPRequest, body: MessageBody, next: ClientNext) async throws -> (HTTPResponse, MessageBody) {
         var request = request
         if let token = AuthContext.current?.userToken, !token.isEmpty {
+            // The user's token is a bearer credential for every service that accepts it: it
+            // never crosses the network readable by anyone on the path.
+            guard LoopbackHost.permitsPlainHTTP(request, allowInsecureHTTP: allowsInsecureHTTP) else {
+                throw HTTPTransportError.insecureTokenPropagation
+            }
             request.headerFields[headerName] = "Bearer " + token
         } else {
             request.headerFields[headerName] = nil
