@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -127,6 +128,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The in-process certificate authority (LocalCertificateAuthority).
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -242,7 +246,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceAuthTests",
-            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", "ServiceAuth", "ServiceAuthHTTP", "ServiceAuthTesting"],
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", "ServiceAuth", "ServiceAuthHTTP", "ServiceAuthTesting",
+                           "ServiceAuthIdP"],
             swiftSettings: strictSettings
         ),
         .testTarget(

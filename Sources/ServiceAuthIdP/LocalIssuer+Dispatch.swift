@@ -9,8 +9,11 @@ extension LocalIssuer {
     /// - Parameters:
     ///   - request: The request head.
     ///   - body: The request body; at most ``Options/maxBodyBytes`` are read.
+    ///   - context: The request's context: its ``RequestContext/peerCertificate`` (a client
+    ///     certificate the TLS handshake verified) authenticates `tls_client_auth` clients and
+    ///     binds the access tokens minted for it (RFC 8705). Default: no certificate.
     /// - Returns: The response head and body.
-    public func respond(to request: HTTPRequest, body: MessageBody) async -> (HTTPResponse, MessageBody) {
+    public func respond(to request: HTTPRequest, body: MessageBody, context: RequestContext = RequestContext()) async -> (HTTPResponse, MessageBody) {
         let requestId = Self.newRequestId()
         let route = Route(request: request, userPoolId: configuration.userPoolId)
         let bytes: [UInt8]
@@ -21,11 +24,11 @@ extension LocalIssuer {
             metrics.error(api: route.api, code: "too_large")
             return (response.head, MessageBody(response.body))
         }
-        let response = await respond(route: route, request: request, body: bytes, requestId: requestId)
+        let response = await respond(route: route, request: request, body: bytes, peer: context.peerCertificate, requestId: requestId)
         return (response.head, MessageBody(response.body))
     }
 
-    func respond(route: Route, request: HTTPRequest, body: [UInt8], requestId: String) async -> IssuerResponse {
+    func respond(route: Route, request: HTTPRequest, body: [UInt8], peer: PeerCertificate?, requestId: String) async -> IssuerResponse {
         switch route {
         case .healthz:
             return IssuerResponse(contentType: "text/plain", text: "ok\n")
@@ -38,7 +41,7 @@ extension LocalIssuer {
         case .openIDConfiguration:
             return .json(openIDConfiguration(for: request))
         case .token:
-            return tokenEndpoint(request: request, body: body)
+            return tokenEndpoint(request: request, body: body, peer: peer)
         case .cognito(let target):
             return initiateAuthEndpoint(target: target, request: request, body: body, requestId: requestId)
         case .sts:

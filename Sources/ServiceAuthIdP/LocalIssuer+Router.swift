@@ -6,7 +6,8 @@ extension LocalIssuer {
     /// A router serving every endpoint of the issuer, for the package's ``HTTPServer`` (or
     /// `withTestServer`).
     ///
-    /// The public endpoints go to ``respond(to:body:)``, which dispatches itself so that
+    /// The public endpoints go to ``respond(to:body:context:)`` (with the request's context, so
+    /// the token endpoint sees a mutual-TLS client certificate), which dispatches itself so that
     /// unknown paths and wrong methods are answered in the same way whichever server hosts the
     /// issuer. With an admin token, `/local/**` is a route group whose security is that token
     /// (``SharedSecretTokenVerifier``): every request there without it is `401`, whatever its
@@ -28,8 +29,8 @@ extension LocalIssuer {
             }
         }
         for method in methods {
-            router.on(method, "/**") { [self] request, body, _ in
-                await self.respond(to: request, body: body)
+            router.on(method, "/**") { [self] request, body, context in
+                await self.respond(to: request, body: body, context: context)
             }
         }
         return router

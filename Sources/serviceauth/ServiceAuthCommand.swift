@@ -1,7 +1,7 @@
 import ArgumentParser
 import SampleServices
 
-/// `serviceauth`: verify tokens, run the local issuer, run the demo.
+/// `serviceauth`: verify tokens, run the local issuer, run the demo, make mTLS certificates.
 @main
 struct ServiceAuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,6 +12,7 @@ struct ServiceAuthCommand: AsyncParsableCommand {
             VerifyCommand.self,
             IdPCommand.self,
             DemoCommand.self,
+            CertsCommand.self,
         ]
     )
 

@@ -20,12 +20,14 @@ func send(
     _ path: String,
     headers: HTTPFields = [:],
     authority: String = "127.0.0.1:9000",
-    body: String = ""
+    body: String = "",
+    peer: PeerCertificate? = nil
 ) async throws -> (HTTPResponse, String) {
     let request = HTTPRequest(method: method, scheme: "http", authority: authority, path: path, headerFields: headers)
     // Through the issuer's router, as a server would: its route groups carry the security.
     let route = issuer.router().resolve(method: method, path: path)
-    let context = RequestContext(routePattern: route.pattern, pathParameters: route.parameters)
+    // `peer`: the client certificate a verified mutual-TLS handshake would have delivered.
+    let context = RequestContext(routePattern: route.pattern, pathParameters: route.parameters, peerCertificate: peer)
     let (response, responseBody): (HTTPResponse, MessageBody)
     do {
         (response, responseBody) = try await route.handler(request, MessageBody(body), context)

@@ -137,7 +137,9 @@ public enum AuthorizationDecision: Sendable, Hashable {
 ///
 /// ``authFailure(caller:)`` renders it in the caller's own terms: an IAM principal (SigV4) gets
 /// AWS's `AccessDenied`; a token holder gets RFC 6750's `insufficient_scope` challenge with
-/// `missing_scope` or `missing_group` (CONTRACT.md).
+/// `missing_scope` or `missing_group` (CONTRACT.md). A workload rule speaks of the certificate
+/// whoever the caller is: `403 workload_not_allowed`, or `401 missing_client_certificate`
+/// when the connection presented none (the request lacks a credential, as any other `401`).
 public struct AuthorizationDenial: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kind of shortfall.
     public enum Reason: String, Sendable, Hashable {
@@ -147,6 +149,11 @@ public struct AuthorizationDenial: Error, Sendable, Hashable, CustomStringConver
         case missingGroup
         /// The caller is not one the route allows (kind, principal, client, custom rule).
         case notAllowed
+        /// The route needs a workload proved by a client certificate and the connection
+        /// presented none (mutual TLS).
+        case missingClientCertificate
+        /// The connection's workload is not one the route allows.
+        case workloadNotAllowed
     }
 
     /// The kind of shortfall.
@@ -166,9 +173,18 @@ public struct AuthorizationDenial: Error, Sendable, Hashable, CustomStringConver
     /// The `403` for `caller`.
     ///
     /// - Parameter caller: The verified caller, which decides the vocabulary.
-    /// - Returns: `AccessDenied` for an IAM role; `missing_group` or `missing_scope` with
+    /// - Returns: `missing_client_certificate` (`401`) or `workload_not_allowed` for the workload
+    ///   rules; `AccessDenied` for an IAM role; `missing_group` or `missing_scope` with
     ///   `Bearer error="insufficient_scope"` otherwise.
     public func authFailure(caller: Identity?) -> AuthFailure {
+        switch reason {
+        case .missingClientCertificate:
+            return AuthFailure(status: .unauthorized, code: "missing_client_certificate", challenge: nil, message: message)
+        case .workloadNotAllowed:
+            return AuthFailure(status: .forbidden, code: "workload_not_allowed", challenge: nil, message: message)
+        case .missingScope, .missingGroup, .notAllowed:
+            break
+        }
         if caller?.kind == .role {
             return AuthFailure(status: .forbidden, code: "AccessDenied", challenge: .sigV4, message: message)
         }

@@ -8,6 +8,9 @@ public import HTTPTypes
 ///   is then `missing_token` with a bare `Bearer` challenge);
 /// - several `Authorization` headers or a credential that is not a `b64token`: `401 malformed`;
 /// - a token the verifier refuses: `401` with `Bearer error="invalid_token"` and its code;
+/// - a token bound to a client certificate (RFC 8705 `cnf.x5t#S256`) on a connection without
+///   that certificate: `401 certificate_mismatch` — checked on every request, cached
+///   verifications included, since the cache knows the token and not the connection;
 /// - a valid token: the identity becomes ``AuthContext/caller``; a user's token also becomes
 ///   ``AuthContext/user``, with the raw token in ``AuthContext/userToken`` for propagation.
 ///
@@ -51,6 +54,9 @@ public struct BearerTokenAuthenticator: Authenticator {
         } catch {
             throw AuthFailure(status: .unauthorized, code: "malformed", challenge: .bearerInvalidToken, message: "the token could not be verified")
         }
+        // After the verifier (and its cache): a stolen bound token is refused however often
+        // its rightful holder presented it before.
+        try identity.verifyCertificateBinding(presented: context.peerCertificate)
         try auth.recordCaller(identity)
         if identity.kind == .user {
             guard auth.user == nil else {

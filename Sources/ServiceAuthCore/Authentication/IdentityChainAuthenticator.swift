@@ -1,7 +1,8 @@
 public import HTTPTypes
 
 /// Records the identity chain (`X-Auth-Chain`) in ``AuthContext/chain`` — but only when the
-/// caller's own identity was already verified as a service or role by an earlier authenticator.
+/// caller's own identity was already verified as a service, role or workload (client
+/// certificate) by an earlier authenticator.
 ///
 /// Anyone can send the header; it means something only when a verified service vouches for it.
 /// From an unauthenticated caller or an end user it is ignored (the chain stays empty). From a
@@ -23,23 +24,25 @@ public struct IdentityChainAuthenticator: Authenticator {
     /// - Parameters:
     ///   - headerName: The header; `X-Auth-Chain` by default.
     ///   - limits: The chain limits.
-    ///   - trustedCallerKinds: Whose chain to trust; services and roles by default (an end
-    ///     user calling directly has no chain to vouch for).
+    ///   - trustedCallerKinds: Whose chain to trust; services, roles and workloads by default (an
+    ///     end user calling directly has no chain to vouch for).
     public init(
         headerName: HTTPField.Name = IdentityChain.headerName,
         limits: IdentityChain.Limits = IdentityChain.Limits(),
-        trustedCallerKinds: Set<Identity.Kind> = [.service, .role]
+        trustedCallerKinds: Set<Identity.Kind> = [.service, .role, .workload]
     ) {
         self.headerName = headerName
         self.limits = limits
         self.trustedCallerKinds = trustedCallerKinds
     }
 
-    /// Records the chain a verified service or role vouches for.
+    /// Records the chain a verified service, role or workload vouches for.
     public func authenticate(_ request: HTTPRequest, body: inout MessageBody, auth: inout AuthContext, context: RequestContext)
         async throws -> Bool
     {
-        guard let caller = auth.caller, trustedCallerKinds.contains(caller.kind), let value = request.headerFields[headerName] else {
+        // The token's caller when there is one; else the connection's workload, which
+        // RouteSecurity will make the caller.
+        guard let caller = auth.caller ?? auth.workload, trustedCallerKinds.contains(caller.kind), let value = request.headerFields[headerName] else {
             auth.chain = []
             return false
         }

@@ -15,7 +15,22 @@ public import HTTPTypes
 /// - A propagated user on a request whose caller is itself a user: `401 malformed` (two users).
 /// - No header: absent; or `401 missing_token` when ``required`` is set.
 /// - No caller proved yet: absent (the header is not read); the route's `401` is the caller
-///   mechanism's.
+///   mechanism's. A workload proved by the connection's client certificate counts as a caller.
+/// - A user token bound to a client certificate (RFC 8705 `cnf.x5t#S256`): accepted only when
+///   the forwarding hop proved itself with a sender-constrained credential of its own — a
+///   CA-verified client certificate on this connection (``AuthContext/workload``), a SigV4
+///   signature (a ``Identity/Kind/role`` caller), or a certificate-bound token of its own;
+///   forwarded by a hop with a plain bearer token, it is `401 certificate_mismatch`.
+///
+/// Why not check the binding here: RFC 8705 §3 binds a token to the client that presents it
+/// to a resource server, and here the presenter is the forwarding service, whose connection
+/// never carries the user's certificate — the binding was checked where the user presented the
+/// token (the first hop), and cannot be checked again. Refusing every bound token would break
+/// propagation altogether (and push every hop to token exchange, RFC 8693); accepting it from
+/// any caller would let whoever stole it, holding only some bearer token, use it downstream. So
+/// the guarantee is carried on the way a mesh carries it (Envoy/Istio verify the end user's
+/// credential at the edge and authenticate every hop by its own mTLS identity): a bound user
+/// token travels only with a hop that cannot be replayed either.
 ///
 /// It never identifies a caller on its own: put it after the caller's authenticator.
 public struct PropagatedUserAuthenticator: Authenticator {
@@ -49,7 +64,7 @@ public struct PropagatedUserAuthenticator: Authenticator {
         // Who calls comes first: without a proved caller the forwarded token is not even read,
         // so the route answers the caller mechanism's own 401 and anonymous requests cannot
         // make this service verify tokens (or fetch keys) for them.
-        guard auth.caller != nil else { return false }
+        guard auth.caller != nil || auth.workload != nil else { return false }
         let token: String
         switch BearerToken.extract(from: request.headerFields, name: headerName) {
         case .missing:
@@ -76,9 +91,22 @@ public struct PropagatedUserAuthenticator: Authenticator {
         guard user.kind == .user else {
             throw Self.invalid("wrong_token_use", "the propagated token does not identify a user")
         }
+        if user.boundCertificateThumbprint != nil, !Self.hopIsSenderConstrained(auth) {
+            throw Self.invalid(
+                "certificate_mismatch",
+                "propagated user token: a certificate-bound token is accepted only from a hop proved by its own certificate or signature")
+        }
         auth.user = user
         auth.userToken = token
         return true
+    }
+
+    /// Whether the hop forwarding the token proved itself with a credential a thief could not
+    /// replay: its client certificate, a SigV4 signature, or a certificate-bound token.
+    private static func hopIsSenderConstrained(_ auth: AuthContext) -> Bool {
+        if auth.workload != nil { return true }
+        guard let caller = auth.caller else { return false }
+        return caller.kind == .role || caller.boundCertificateThumbprint != nil
     }
 
     private static func invalid(_ code: String, _ message: String) -> AuthFailure {

@@ -13,8 +13,9 @@ public import HTTPTypes
 /// )
 /// ```
 ///
-/// For each request it runs the authenticators in order; if none proved a caller and the
-/// policy requires one, it answers `401` with the challenges of **every** mechanism the route
+/// For each request it runs the authenticators in order; a workload proved by the connection's
+/// client certificate (``MutualTLSAuthenticator``) becomes the caller when no token or
+/// signature proved one. If no caller was proved and the policy requires one, it answers `401` with the challenges of **every** mechanism the route
 /// accepts (the first mechanism's code); otherwise the policy decides, and a denial is `403`.
 /// Every failure is thrown as an ``AuthFailure``, which the server or adapter renders.
 public struct RouteSecurity: Sendable {
@@ -61,6 +62,9 @@ public struct RouteSecurity: Sendable {
         for authenticator in authenticators {
             _ = try await authenticator.authenticate(request, body: &body, auth: &auth, context: context)
         }
+        // After every mechanism ran, so a token or signature is never refused as a "second
+        // caller" beside the certificate of the connection it arrived on.
+        auth.adoptWorkloadAsCaller()
         try await authorize(AuthorizationInput(auth: auth, request: request, context: context))
         return (auth, body)
     }
@@ -72,6 +76,9 @@ public struct RouteSecurity: Sendable {
     /// - Throws: ``AuthFailure``: `401` with the route's challenges when nothing was proved and
     ///   the policy needs an identity; `403` when the policy denies.
     public func authorize(_ input: AuthorizationInput) async throws {
+        // Adapters that ran the authenticators themselves get the same caller as ``check``.
+        var input = input
+        input.auth.adoptWorkloadAsCaller()
         // A caller must be proved: a propagated user alone says on whose behalf, not who calls.
         if policy.requiresAuthentication, input.auth.caller == nil {
             throw unauthenticatedFailure(for: input.request)

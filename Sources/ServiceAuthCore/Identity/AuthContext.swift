@@ -8,8 +8,15 @@ public import ServiceContextModule
 /// `ServiceContext`, a task local). Outbound client middleware reads it there to propagate
 /// the end user's token and the identity chain to the next hop.
 public struct AuthContext: Sendable, Hashable {
-    /// Who called this service directly: a user, another service, or an IAM role.
+    /// Who called this service directly: a user, another service, an IAM role — or, when no
+    /// token or signature proved one, the ``workload`` the connection's certificate proved
+    /// (``RouteSecurity`` makes that choice once all the route's authenticators ran).
     public var caller: Identity?
+    /// The workload the connection's client certificate proved (mutual TLS, verified against
+    /// the server's CA by the handshake; see ``MutualTLSAuthenticator``), beside whatever
+    /// token or signature proved ``caller``. It is not a second caller credential: it says
+    /// which machine the request came from, the token says who (or which client) it is for.
+    public var workload: Identity?
     /// The end user on whose behalf the call is made, when one was verified.
     public var user: Identity?
     /// The raw token that proved ``user``; used to propagate the user to the next hop.
@@ -26,21 +33,32 @@ public struct AuthContext: Sendable, Hashable {
     /// Creates an authentication context.
     public init(
         caller: Identity? = nil,
+        workload: Identity? = nil,
         user: Identity? = nil,
         userToken: String? = nil,
         chain: [String] = [],
         attributes: [String: String] = [:]
     ) {
         self.caller = caller
+        self.workload = workload
         self.user = user
         self.userToken = userToken
         self.chain = chain
         self.attributes = attributes
     }
 
-    /// Whether a caller was proved. A propagated ``user`` alone is not authentication: it says
-    /// on whose behalf a caller acts, not who calls.
-    public var isAuthenticated: Bool { caller != nil }
+    /// Whether a caller was proved: by a token or signature (``caller``) or by the connection's
+    /// client certificate (``workload``). A propagated ``user`` alone is not authentication: it
+    /// says on whose behalf a caller acts, not who calls.
+    public var isAuthenticated: Bool { caller != nil || workload != nil }
+
+    /// Makes the proved ``workload`` the ``caller`` when no token or signature proved one, so
+    /// an mTLS-only route has a caller for its policy and handler. A caller proved by a
+    /// credential in the request stays the caller: the certificate names the machine, and the
+    /// credential may name a client or user that machine acts for.
+    public mutating func adoptWorkloadAsCaller() {
+        if caller == nil, let workload { caller = workload }
+    }
 
     /// The authentication context of the request the current task is handling, if any.
     public static var current: AuthContext? {
@@ -69,7 +87,7 @@ public struct AuthContext: Sendable, Hashable {
         if let user { parts.append("user \(user.displayName)") }
         let hops = chain
         if !hops.isEmpty { parts.append("via " + hops.joined(separator: " → ")) }
-        if parts.isEmpty, let caller { parts.append("\(caller.kind.rawValue) \(caller.displayName)") }
+        if parts.isEmpty, let caller = caller ?? workload { parts.append("\(caller.kind.rawValue) \(caller.displayName)") }
         return parts.isEmpty ? "anonymous" : parts.joined(separator: " ")
     }
 }

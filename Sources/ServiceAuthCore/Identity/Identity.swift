@@ -6,7 +6,9 @@ public import Foundation
 /// policy never depend on *how* a caller was verified:
 /// - a Cognito/OIDC access token issued to a user, or an id token, gives a ``Kind/user``;
 /// - a client-credentials access token (no user in it) gives a ``Kind/service``;
-/// - an AWS SigV4 signature gives a ``Kind/role`` whose ``principal`` is an IAM ARN.
+/// - an AWS SigV4 signature gives a ``Kind/role`` whose ``principal`` is an IAM ARN;
+/// - a client certificate verified by the TLS handshake (mutual TLS) gives a ``Kind/workload``
+///   whose ``principal`` is its SPIFFE ID.
 public struct Identity: Sendable, Hashable {
     /// What kind of principal the identity names.
     public enum Kind: String, Sendable, Hashable, Codable {
@@ -16,6 +18,9 @@ public struct Identity: Sendable, Hashable {
         case service
         /// An IAM principal authenticated with an AWS SigV4 signature.
         case role
+        /// A workload authenticated by its client certificate (mutual TLS), named by its SPIFFE
+        /// ID (``MutualTLSAuthenticator``).
+        case workload
     }
 
     /// The kind of principal.
@@ -36,6 +41,11 @@ public struct Identity: Sendable, Hashable {
     public var issuer: String?
     /// When the credential that proved this identity stops being valid.
     public var expiresAt: Date?
+    /// The certificate the credential is bound to (RFC 8705 §3.1, `cnf.x5t#S256`): the
+    /// base64url SHA-256 of the client certificate's DER. A token carrying it proves nothing
+    /// unless it arrives over a connection authenticated with that very certificate, so a
+    /// stolen token cannot be replayed from elsewhere (``BearerTokenAuthenticator`` checks it).
+    public var boundCertificateThumbprint: String?
 
     /// Creates an identity.
     public init(
@@ -47,7 +57,8 @@ public struct Identity: Sendable, Hashable {
         scopes: [String] = [],
         groups: [String] = [],
         issuer: String? = nil,
-        expiresAt: Date? = nil
+        expiresAt: Date? = nil,
+        boundCertificateThumbprint: String? = nil
     ) {
         self.kind = kind
         self.subject = subject
@@ -58,6 +69,7 @@ public struct Identity: Sendable, Hashable {
         self.groups = groups
         self.issuer = issuer
         self.expiresAt = expiresAt
+        self.boundCertificateThumbprint = boundCertificateThumbprint
     }
 
     /// A short human-readable name: the username, the client id, the principal or the subject.

@@ -5,7 +5,8 @@ extension LocalIssuer {
     ///
     /// `jwks_uri` and `token_endpoint` always point at this issuer, even when `issuer` is
     /// overridden to the real Cognito form, so that verifiers configured with the discovery
-    /// document fetch keys from here.
+    /// document fetch keys from here. RFC 8705 §3.3 and §2.3: it announces certificate-bound
+    /// access tokens and `tls_client_auth`.
     func openIDConfiguration(for request: HTTPRequest) -> [String: WireJSON] {
         let base = baseURL(for: request)
         let scopes = ["openid", "email", "phone", "profile"]
@@ -19,7 +20,8 @@ extension LocalIssuer {
             "response_types_supported": .array(["code", "token"]),
             "subject_types_supported": .array(["public"]),
             "id_token_signing_alg_values_supported": .array(["RS256"]),
-            "token_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post"]),
+            "token_endpoint_auth_methods_supported": .array(["client_secret_basic", "client_secret_post", "tls_client_auth"]),
+            "tls_client_certificate_bound_access_tokens": .bool(true),
             "grant_types_supported": .array(["client_credentials"]),
             "scopes_supported": .array(scopes.map(WireJSON.string)),
         ]

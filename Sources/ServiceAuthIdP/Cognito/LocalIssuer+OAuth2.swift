@@ -3,8 +3,11 @@ import Foundation
 import HTTPTypes
 
 extension LocalIssuer {
-    /// `POST /oauth2/token`: the client-credentials grant (RFC 6749 §4.4) as Cognito serves it.
-    func tokenEndpoint(request: HTTPRequest, body: [UInt8]) -> IssuerResponse {
+    /// `POST /oauth2/token`: the client-credentials grant (RFC 6749 §4.4) as Cognito serves it,
+    /// plus RFC 8705 over mutual TLS: `tls_client_auth` clients authenticate with `peer`, and
+    /// every access token minted over a connection with a client certificate is bound to it
+    /// (`cnf.x5t#S256`), so it is worthless to whoever steals it without the certificate's key.
+    func tokenEndpoint(request: HTTPRequest, body: [UInt8], peer: PeerCertificate?) -> IssuerResponse {
         var clientLabel: String?
         var grant = IssuerMetrics.Grant.other
         // Every request counts once, successful or not, so tests and benchmarks can count
@@ -22,12 +25,13 @@ extension LocalIssuer {
             guard let grantType = form["grant_type"], !grantType.isEmpty else { throw .invalidRequest("grant_type is required") }
             grant = grantType == "client_credentials" ? .clientCredentials : .other
 
-            let client = try authenticateClient(request: request, form: form, label: &clientLabel)
+            let client = try authenticateClient(request: request, form: form, peer: peer, label: &clientLabel)
             guard grant == .clientCredentials else { throw .unsupportedGrantType() }
             let scopes = try grantedScopes(requested: form["scope"], client: client)
             let token: String
             do {
-                token = try mintClientCredentialsToken(client: client, scopes: scopes, issuer: issuer(for: request))
+                token = try mintClientCredentialsToken(
+                    client: client, scopes: scopes, issuer: issuer(for: request), boundTo: peer?.thumbprintSHA256)
             } catch {
                 options.logger.error("signing failed", metadata: ["error": "\(type(of: error))"])
                 throw OAuthError(status: .serviceUnavailable, code: "temporarily_unavailable", description: "signing failed")
@@ -50,8 +54,11 @@ extension LocalIssuer {
     }
 
     /// Authenticates the client with `client_secret_basic` or `client_secret_post` (one of
-    /// them, RFC 6749 §2.3.1), comparing secrets in constant time.
-    private func authenticateClient(request: HTTPRequest, form: FormFields, label: inout String?) throws(OAuthError) -> IdPConfiguration.Client {
+    /// them, RFC 6749 §2.3.1), comparing secrets in constant time; or, for a client configured
+    /// for RFC 8705 `tls_client_auth`, with `client_id` and the connection's client certificate.
+    private func authenticateClient(
+        request: HTTPRequest, form: FormFields, peer: PeerCertificate?, label: inout String?
+    ) throws(OAuthError) -> IdPConfiguration.Client {
         var clientId = form["client_id"]
         var secret = form["client_secret"]
         let usesBasic = request.headerFields[.authorization] != nil
@@ -65,11 +72,28 @@ extension LocalIssuer {
         guard let clientId, !clientId.isEmpty else { throw .invalidClient(basic: usesBasic) }
         guard let client = clientsById[clientId] else { throw .invalidClient(basic: usesBasic) }
         label = client.clientId
+        if client.usesTLSClientAuth {
+            // The certificate is this client's only credential (RFC 8705 §2.1): a secret sent
+            // beside it is another method, and no certificate (or another one) is no client.
+            guard secret == nil, !usesBasic, let peer, Self.certificate(peer, identifies: client) else {
+                throw .invalidClient(basic: usesBasic)
+            }
+            return client
+        }
         guard let expected = client.clientSecret else {
             throw .unauthorizedClient("a public client (no secret) cannot use the client_credentials grant")
         }
         guard let secret, SecretComparison.equal(secret, expected) else { throw .invalidClient(basic: usesBasic) }
         return client
+    }
+
+    /// RFC 8705 §2.1.2: the certificate carries the configured URI SAN (exactly) and has the
+    /// configured subject DN (in the RFC 4514 form the certificate is written in); both when
+    /// both are configured. The chain itself was verified by the TLS handshake.
+    private static func certificate(_ peer: PeerCertificate, identifies client: IdPConfiguration.Client) -> Bool {
+        if let uri = client.tlsClientAuthSanURI, !peer.uris.contains(uri) { return false }
+        if let subject = client.tlsClientAuthSubjectDN, peer.subject != subject { return false }
+        return client.usesTLSClientAuth
     }
 
     /// The requested scopes if all are allowed, or all allowed scopes when none are requested.

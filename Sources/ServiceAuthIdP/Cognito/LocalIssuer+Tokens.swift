@@ -19,10 +19,13 @@ extension LocalIssuer {
     static let userAdminScope = "aws.cognito.signin.user.admin"
     private static let refreshPrefix = "RT1."
 
-    /// Mints a client-credentials access token with Cognito's claims.
-    func mintClientCredentialsToken(client: IdPConfiguration.Client, scopes: [String], issuer: String) throws -> String {
+    /// Mints a client-credentials access token with Cognito's claims; `thumbprint` (the
+    /// client certificate's `x5t#S256`) binds it to that certificate (RFC 8705 §3.1, `cnf`).
+    func mintClientCredentialsToken(
+        client: IdPConfiguration.Client, scopes: [String], issuer: String, boundTo thumbprint: String? = nil
+    ) throws -> String {
         let now = Int(options.now().timeIntervalSince1970)
-        let claims: [String: WireJSON] = [
+        var claims: [String: WireJSON] = [
             "sub": .string(client.clientId),
             "token_use": "access",
             "scope": .string(scopes.joined(separator: " ")),
@@ -34,6 +37,7 @@ extension LocalIssuer {
             "jti": .string(UUID().uuidString.lowercased()),
             "client_id": .string(client.clientId),
         ]
+        if let thumbprint { claims["cnf"] = .object(["x5t#S256": .string(thumbprint)]) }
         return try signer.sign(claims)
     }
 

@@ -2,15 +2,24 @@
 // never show them, so the types that carry one describe and mirror themselves without it.
 
 extension IdPConfiguration.Client: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    /// The client without its secret.
+    /// The client without its secret (the certificate names it expects are not secrets).
     public var description: String {
-        "Client(clientId: \(clientId), clientSecret: \(clientSecret == nil ? "nil" : "<redacted>"), allowedScopes: \(allowedScopes))"
+        var text = "Client(clientId: \(clientId), clientSecret: \(clientSecret == nil ? "nil" : "<redacted>"), allowedScopes: \(allowedScopes)"
+        if let tlsClientAuthSanURI { text += ", tlsClientAuthSanURI: \(tlsClientAuthSanURI)" }
+        if let tlsClientAuthSubjectDN { text += ", tlsClientAuthSubjectDN: \(tlsClientAuthSubjectDN)" }
+        return text + ")"
     }
     /// Same as ``description``.
     public var debugDescription: String { description }
     /// A mirror without the secret.
     public var customMirror: Mirror {
-        Mirror(self, children: ["clientId": clientId, "allowedScopes": allowedScopes], displayStyle: .struct)
+        Mirror(
+            self,
+            children: [
+                "clientId": clientId, "allowedScopes": allowedScopes,
+                "tlsClientAuthSanURI": tlsClientAuthSanURI as Any, "tlsClientAuthSubjectDN": tlsClientAuthSubjectDN as Any,
+            ],
+            displayStyle: .struct)
     }
 }
 

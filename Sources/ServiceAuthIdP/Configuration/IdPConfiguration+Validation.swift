@@ -61,6 +61,7 @@ extension IdPConfiguration {
             if let secret = client.clientSecret, secret.isEmpty || secret.contains(where: \.isNewline) {
                 throw fail("\(key).clientSecret", "must be non-empty (or null for a public client)")
             }
+            try Self.checkTLSClientAuth(client, key: key)
             try checkScopes(client.allowedScopes, key: "\(key).allowedScopes", allowingBuiltIn: true)
             if let lifetime = client.accessTokenLifetimeSeconds, !(60...86400).contains(lifetime) {
                 throw fail("\(key).accessTokenLifetimeSeconds", "must be between 60 and 86400")
@@ -127,14 +128,34 @@ extension IdPConfiguration {
         }
     }
 
+    /// RFC 8705 `tls_client_auth` settings: an absolute URI without spaces (at most 2048
+    /// characters), a non-empty one-line subject DN, and no client secret beside them (one
+    /// authentication method per client, RFC 8705 §2.1).
+    static func checkTLSClientAuth(_ client: Client, key: String) throws(IdPConfigurationError) {
+        if let uri = client.tlsClientAuthSanURI {
+            let scheme = uri.prefix { $0 != ":" }
+            guard !scheme.isEmpty, scheme.count < uri.count - 1, uri.count <= 2048,
+                scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }),
+                uri.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F })
+            else { throw IdPConfigurationError(key: "\(key).tlsClientAuthSanURI", message: "must be an absolute URI such as \"spiffe://demo.local/ns/demo/sa/orders\"") }
+        }
+        if let subject = client.tlsClientAuthSubjectDN, subject.isEmpty || subject.count > 1024 || subject.contains(where: \.isNewline) {
+            throw IdPConfigurationError(key: "\(key).tlsClientAuthSubjectDN", message: "must be a non-empty distinguished name such as \"CN=orders,O=demo.local\"")
+        }
+        if client.usesTLSClientAuth, client.clientSecret != nil {
+            throw IdPConfigurationError(key: "\(key).clientSecret", message: "must be null for a tls_client_auth client (one authentication method per client)")
+        }
+    }
+
     /// Cognito's built-in scopes: an app client may allow them without any resource server.
     /// They are OpenID Connect and user-pool scopes, never granted by `client_credentials`.
     public static let builtInScopes: Set<String> = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"]
 
-    /// Claims the issuer owns; an attribute must not overwrite them.
+    /// Claims the issuer owns; an attribute must not overwrite them. `cnf` included: an
+    /// attribute must not bind a user's tokens to a certificate (or make them unverifiable).
     static let reservedClaims: Set<String> = [
         "sub", "iss", "aud", "exp", "iat", "nbf", "jti", "auth_time", "token_use", "scope", "client_id",
-        "username", "cognito:username", "cognito:groups", "origin_jti", "event_id", "version",
+        "username", "cognito:username", "cognito:groups", "origin_jti", "event_id", "version", "cnf",
     ]
 
     static func isRegion(_ value: String) -> Bool {

@@ -59,7 +59,8 @@ public struct IdPConfiguration: Codable, Sendable, Hashable {
         /// The client id (`client_id` of its tokens).
         public var clientId: String
         /// The client secret; `nil` for a public client, which cannot use the
-        /// `client_credentials` grant and sends no `SECRET_HASH`.
+        /// `client_credentials` grant and sends no `SECRET_HASH` — unless it authenticates with
+        /// its client certificate (``tlsClientAuthSanURI``, ``tlsClientAuthSubjectDN``).
         public var clientSecret: String?
         /// The custom scopes (`IDENTIFIER/SCOPE`) the client may request with
         /// `client_credentials`; they also bound the scopes of user tokens issued to it.
@@ -68,6 +69,15 @@ public struct IdPConfiguration: Codable, Sendable, Hashable {
         public var accessTokenLifetimeSeconds: Int?
         /// Extension: lifetime of refresh tokens issued to the client; default 30 days.
         public var refreshTokenLifetimeSeconds: Int?
+        /// RFC 8705 §2.1 `tls_client_auth`: the URI SAN (e.g. a SPIFFE ID) the client's
+        /// certificate must carry. A client with it (or ``tlsClientAuthSubjectDN``) has no
+        /// secret and authenticates to `/oauth2/token` by `client_id` and the certificate of
+        /// its mutual-TLS connection.
+        public var tlsClientAuthSanURI: String?
+        /// RFC 8705 §2.1 `tls_client_auth`: the subject distinguished name, in RFC 4514 form as
+        /// the certificate writes it (e.g. `CN=orders,O=demo.local`), the client's certificate
+        /// must have. With ``tlsClientAuthSanURI`` too, both must match.
+        public var tlsClientAuthSubjectDN: String?
 
         /// Creates a client.
         public init(
@@ -75,14 +85,21 @@ public struct IdPConfiguration: Codable, Sendable, Hashable {
             clientSecret: String? = nil,
             allowedScopes: [String] = [],
             accessTokenLifetimeSeconds: Int? = nil,
-            refreshTokenLifetimeSeconds: Int? = nil
+            refreshTokenLifetimeSeconds: Int? = nil,
+            tlsClientAuthSanURI: String? = nil,
+            tlsClientAuthSubjectDN: String? = nil
         ) {
             self.clientId = clientId
             self.clientSecret = clientSecret
             self.allowedScopes = allowedScopes
             self.accessTokenLifetimeSeconds = accessTokenLifetimeSeconds
             self.refreshTokenLifetimeSeconds = refreshTokenLifetimeSeconds
+            self.tlsClientAuthSanURI = tlsClientAuthSanURI
+            self.tlsClientAuthSubjectDN = tlsClientAuthSubjectDN
         }
+
+        /// Whether the client authenticates with its certificate (RFC 8705 `tls_client_auth`).
+        public var usesTLSClientAuth: Bool { tlsClientAuthSanURI != nil || tlsClientAuthSubjectDN != nil }
 
         /// The access and id token lifetime in effect.
         public var effectiveAccessTokenLifetime: Int { accessTokenLifetimeSeconds ?? 3600 }
@@ -259,7 +276,9 @@ extension IdPConfiguration.Client {
             clientSecret: try container.decodeIfPresent(String.self, forKey: .clientSecret),
             allowedScopes: try container.decodeIfPresent([String].self, forKey: .allowedScopes) ?? [],
             accessTokenLifetimeSeconds: try container.decodeIfPresent(Int.self, forKey: .accessTokenLifetimeSeconds),
-            refreshTokenLifetimeSeconds: try container.decodeIfPresent(Int.self, forKey: .refreshTokenLifetimeSeconds)
+            refreshTokenLifetimeSeconds: try container.decodeIfPresent(Int.self, forKey: .refreshTokenLifetimeSeconds),
+            tlsClientAuthSanURI: try container.decodeIfPresent(String.self, forKey: .tlsClientAuthSanURI),
+            tlsClientAuthSubjectDN: try container.decodeIfPresent(String.self, forKey: .tlsClientAuthSubjectDN)
         )
     }
 }

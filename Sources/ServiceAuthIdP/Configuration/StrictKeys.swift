@@ -10,7 +10,10 @@ enum StrictKeys {
         "region", "userPoolId", "accountId", "clients", "resourceServers", "users", "iamUsers", "roles", "issuer",
     ]
     private static let nested: [String: Set<String>] = [
-        "clients": ["clientId", "clientSecret", "allowedScopes", "accessTokenLifetimeSeconds", "refreshTokenLifetimeSeconds"],
+        "clients": [
+            "clientId", "clientSecret", "allowedScopes", "accessTokenLifetimeSeconds", "refreshTokenLifetimeSeconds",
+            "tlsClientAuthSanURI", "tlsClientAuthSubjectDN",
+        ],
         "resourceServers": ["identifier", "scopes"],
         "users": ["username", "password", "groups", "attributes", "scopes", "sub"],
         "iamUsers": ["accessKeyId", "secretAccessKey", "arn"],

@@ -1,13 +1,3 @@
-import Foundation
-import ServiceAuth
-#if canImport(Darwin)
-import Darwin
-#elseif canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 extension LocalIssuer {
     /// Why the session key could not be written (names the path, never the key).
     public struct SessionKeyFileError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -28,29 +18,8 @@ extension LocalIssuer {
     /// - Parameter path: The key file.
     /// - Throws: ``SessionKeyFileError`` when the file cannot be written.
     public func writeSessionKey(toFile path: String) throws {
-        let contents = Array((exportedSessionKey + "\n").utf8)
-        let temporary = "\(path).tmp-\(Base64URL.encode(SystemRandomNumberGenerator.randomBytes(9)))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SessionKeyFileError(reason: "cannot create a file beside \(path)") }
-        var written = 0
-        // The umask can only remove bits; fchmod makes the mode exactly 0600 whatever it is.
-        var ok = fchmod(descriptor, 0o600) == 0
-        while ok, written < contents.count {
-            let count = contents[written...].withUnsafeBytes { posixWrite(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            ok = count > 0
-            written += max(count, 0)
-        }
-        ok = ok && fsync(descriptor) == 0
-        ok = close(descriptor) == 0 && ok
-        guard ok, rename(temporary, path) == 0 else {
-            unlink(temporary)
+        guard FileWriting.write(Array((exportedSessionKey + "\n").utf8), toFile: path, mode: 0o600) else {
             throw SessionKeyFileError(reason: "cannot write the session key to \(path)")
         }
     }
-}
-
-/// `write(2)`, named apart from any `write` method in scope.
-private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
-    write(descriptor, buffer, count)
 }

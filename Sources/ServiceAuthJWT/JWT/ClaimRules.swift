@@ -67,6 +67,7 @@ struct ClaimRules {
         let scopes = try scopeList()
         let groups = try stringArray(.groups)
 
+        let boundThumbprint = try certificateThumbprint()
         let subject = try string(.sub)
         var username = try string(.username)
         if username == nil { username = try string(.cognitoUsername) }
@@ -83,8 +84,25 @@ struct ClaimRules {
             keyID: keyID,
             algorithm: algorithm,
             payload: payload,
-            token: token
+            token: token,
+            boundCertificateThumbprint: boundThumbprint
         )
+    }
+
+    /// `cnf` (RFC 7800), as RFC 8705 §3.1 binds a token to a client certificate:
+    /// `{"x5t#S256": "<base64url SHA-256 of the certificate's DER>"}`.
+    ///
+    /// Fails closed: a `cnf` that is not an object, an `x5t#S256` that is not a non-empty string,
+    /// or any other confirmation method (`jkt` of DPoP, `jwk`, …) is `malformed` — a token bound
+    /// in a way this verifier cannot check must not be taken as a plain bearer token.
+    private func certificateThumbprint() throws(JWTError) -> String? {
+        guard let value = claims[.cnf] else { return nil }
+        guard case .object(let members) = value else { throw .malformed("the cnf claim is not an object") }
+        guard case .string(let thumbprint)? = members["x5t#S256"], !thumbprint.isEmpty else {
+            throw .malformed("the cnf claim has no x5t#S256 certificate thumbprint")
+        }
+        guard members.count == 1 else { throw .malformed("the cnf claim names a confirmation method this verifier does not support") }
+        return thumbprint
     }
 
     /// A NumericDate claim (RFC 7519 §2): a JSON number of seconds, finite and in range.

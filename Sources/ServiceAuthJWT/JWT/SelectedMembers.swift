@@ -56,7 +56,7 @@ enum HeaderParameter: Int, SelectedMemberName {
 
 /// The claims the verifier's rules and the token's identity read.
 enum ClaimName: Int, SelectedMemberName {
-    case iss, exp, nbf, iat, tokenUse, aud, clientId, scope, scp, groups, sub, username, cognitoUsername
+    case iss, exp, nbf, iat, tokenUse, aud, clientId, scope, scp, groups, sub, username, cognitoUsername, cnf
 
     var key: String {
         switch self {
@@ -73,6 +73,7 @@ enum ClaimName: Int, SelectedMemberName {
         case .sub: "sub"
         case .username: "username"
         case .cognitoUsername: "cognito:username"
+        case .cnf: "cnf"
         }
     }
 

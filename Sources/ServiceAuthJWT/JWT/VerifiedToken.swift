@@ -52,6 +52,11 @@ public struct VerifiedToken: Sendable, Hashable {
     }
     /// The raw compact token. A credential: never log it.
     public var token: String
+    /// The certificate the token is bound to (RFC 8705 `cnf.x5t#S256`), if any: the token is
+    /// valid only over a connection authenticated with that certificate. ``JWTVerifier`` reads
+    /// it; ``BearerTokenAuthenticator`` checks it against the connection — code that calls
+    /// ``JWTVerifier/verify(_:)`` itself must call ``ServiceAuthCore/Identity/verifyCertificateBinding(presented:)``.
+    public var boundCertificateThumbprint: String?
     /// The claims, as given or as the verified payload's bytes (see ``claims``).
     private var claimStorage: ClaimStorage
 
@@ -62,16 +67,17 @@ public struct VerifiedToken: Sendable, Hashable {
         case encoded([UInt8])
     }
 
-    /// Creates a verified token (normally only ``JWTVerifier`` does).
+    /// Creates a verified token (normally only ``JWTVerifier`` does); `boundCertificateThumbprint`
+    /// is its `cnf.x5t#S256`, if any.
     public init(
         subject: String?, username: String?, clientId: String?, scopes: [String], groups: [String],
         issuer: String, expiresAt: Date, issuedAt: Date?, tokenUse: String?, keyID: String?,
-        algorithm: JWTAlgorithm, claims: [String: JSONValue], token: String
+        algorithm: JWTAlgorithm, claims: [String: JSONValue], token: String, boundCertificateThumbprint: String? = nil
     ) {
         self.init(
             subject: subject, username: username, clientId: clientId, scopes: scopes, groups: groups, issuer: issuer,
             expiresAt: expiresAt, issuedAt: issuedAt, tokenUse: tokenUse, keyID: keyID, algorithm: algorithm,
-            claimStorage: .decoded(claims), token: token)
+            claimStorage: .decoded(claims), token: token, boundCertificateThumbprint: boundCertificateThumbprint)
     }
 
     /// Creates a verified token whose ``claims`` are decoded from `payload` on access.
@@ -81,18 +87,18 @@ public struct VerifiedToken: Sendable, Hashable {
     init(
         subject: String?, username: String?, clientId: String?, scopes: [String], groups: [String],
         issuer: String, expiresAt: Date, issuedAt: Date?, tokenUse: String?, keyID: String?,
-        algorithm: JWTAlgorithm, payload: [UInt8], token: String
+        algorithm: JWTAlgorithm, payload: [UInt8], token: String, boundCertificateThumbprint: String?
     ) {
         self.init(
             subject: subject, username: username, clientId: clientId, scopes: scopes, groups: groups, issuer: issuer,
             expiresAt: expiresAt, issuedAt: issuedAt, tokenUse: tokenUse, keyID: keyID, algorithm: algorithm,
-            claimStorage: .encoded(payload), token: token)
+            claimStorage: .encoded(payload), token: token, boundCertificateThumbprint: boundCertificateThumbprint)
     }
 
     private init(
         subject: String?, username: String?, clientId: String?, scopes: [String], groups: [String],
         issuer: String, expiresAt: Date, issuedAt: Date?, tokenUse: String?, keyID: String?,
-        algorithm: JWTAlgorithm, claimStorage: ClaimStorage, token: String
+        algorithm: JWTAlgorithm, claimStorage: ClaimStorage, token: String, boundCertificateThumbprint: String?
     ) {
         self.subject = subject
         self.username = username
@@ -107,6 +113,7 @@ public struct VerifiedToken: Sendable, Hashable {
         self.algorithm = algorithm
         self.claimStorage = claimStorage
         self.token = token
+        self.boundCertificateThumbprint = boundCertificateThumbprint
     }
 
     /// Equal when every property, ``claims`` included, is equal — however the claims are held.
@@ -115,7 +122,7 @@ public struct VerifiedToken: Sendable, Hashable {
             && lhs.clientId == rhs.clientId && lhs.scopes == rhs.scopes && lhs.groups == rhs.groups
             && lhs.issuer == rhs.issuer && lhs.expiresAt == rhs.expiresAt && lhs.issuedAt == rhs.issuedAt
             && lhs.tokenUse == rhs.tokenUse && lhs.keyID == rhs.keyID && lhs.algorithm == rhs.algorithm
-            && lhs.claims == rhs.claims
+            && lhs.boundCertificateThumbprint == rhs.boundCertificateThumbprint && lhs.claims == rhs.claims
     }
 
     /// Hashes every property but ``claims`` (equal tokens still hash equally; decoding the
@@ -133,6 +140,7 @@ public struct VerifiedToken: Sendable, Hashable {
         hasher.combine(tokenUse)
         hasher.combine(keyID)
         hasher.combine(algorithm)
+        hasher.combine(boundCertificateThumbprint)
     }
 
     /// Whether the token names an end user: it carries a user name or is an id token.
@@ -150,7 +158,8 @@ public struct VerifiedToken: Sendable, Hashable {
             scopes: scopes,
             groups: groups,
             issuer: issuer,
-            expiresAt: expiresAt
+            expiresAt: expiresAt,
+            boundCertificateThumbprint: boundCertificateThumbprint
         )
     }
 }
