@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 public import ServiceAuth
-import ServiceAuthHTTP
+public import ServiceAuthHTTP
 public import ServiceAuthIdP
 
 /// The local issuer and the three sample services, running in this process on free loopback
@@ -21,6 +21,8 @@ public struct DemoChain: Sendable {
     public let ordersCredentials: AssumeRoleCredentialsProvider
     /// The demo configuration the issuer runs (users, clients, IAM users).
     public let configuration: IdPConfiguration
+    /// The demo PKI when the chain runs over mutual TLS + HTTP/2 (`serviceauth demo --tls`).
+    public let tls: DemoTLS?
 
     /// The IAM user allowed to assume the `orders` role in the demo configuration.
     static let ordersIAMUser = (accessKeyId: "AKIAORDERSSERVICE001", secret: "orders-service-secret-access-key")
@@ -32,9 +34,12 @@ public struct DemoChain: Sendable {
     /// - Parameter body: What to do with the running chain.
     /// - Returns: What `body` returns.
     /// - Throws: Start-up failures, or what `body` throws.
-    public static func withRunningChain<T: Sendable>(_ body: @Sendable (DemoChain) async throws -> T) async throws -> T {
+    public static func withRunningChain<T: Sendable>(
+        tls: DemoTLS? = nil, _ body: @Sendable (DemoChain) async throws -> T
+    ) async throws -> T {
         let logger = Logger(label: "serviceauth.demo")
-        let transport = AsyncHTTPTransport()
+        let transport = AsyncHTTPTransport(httpClient: try tls?.client(as: "orders") ?? .serviceAuthShared)
+        let scheme = tls == nil ? "http" : "https"
         return try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
 
@@ -42,7 +47,7 @@ public struct DemoChain: Sendable {
             let localIssuer = try LocalIssuer(configuration: .demo, options: LocalIssuer.Options(logger: logger))
             let (urls, urlContinuation) = AsyncStream<String>.makeStream()
             group.addTask {
-                try await LocalIssuerService(issuer: localIssuer, logger: logger) { url in
+                try await LocalIssuerService(issuer: localIssuer, tls: try tls?.options(for: "issuer").serverTLS(), logger: logger) { url in
                     urlContinuation.yield(url)
                     urlContinuation.finish()
                 }.run()
@@ -54,16 +59,24 @@ public struct DemoChain: Sendable {
 
             // 2. inventory: SigV4 from the orders role only, user token verified again.
             var inventoryOptions = try SampleOptions.parse([])
+            if let tls {
+                inventoryOptions.tls = try tls.options(for: "inventory")
+                inventoryOptions.allowedWorkload = [tls.spiffeID("orders")]
+            }
             inventoryOptions.issuer = issuer
             inventoryOptions.clientId = ["web"]
             // The issuer's sealing key is handed over in-process: it never travels over HTTP.
             let inventory = try await InventoryService.make(
                 inventoryOptions, issuerSessions: IssuerSessionCredentialStore(sealer: localIssuer.sessionTokenSealer))
-            let inventoryURL = try await start(inventory, in: &group)
+            let inventoryURL = try await start(inventory, scheme: scheme, in: &group)
 
             // 3. orders: gateway's service token with orders/invoke, user token verified again,
             //    SigV4 to inventory with credentials from AssumeRole.
             var ordersOptions = try SampleOptions.parse([])
+            if let tls {
+                ordersOptions.tls = try tls.options(for: "orders")
+                ordersOptions.allowedWorkload = [tls.spiffeID("gateway")]
+            }
             ordersOptions.issuer = issuer
             ordersOptions.clientId = ["gateway"]
             ordersOptions.userClientId = ["web"]
@@ -75,10 +88,12 @@ public struct DemoChain: Sendable {
                 throw SampleFlagError(flag: "demo", reason: "orders credentials")
             }
             let orders = try await OrdersService.make(ordersOptions, credentials: ordersCredentials)
-            let ordersURL = try await start(orders, in: &group)
+            let ordersURL = try await start(orders, scheme: scheme, in: &group)
 
             // 4. gateway: user tokens from the `web` client, its own client-credentials token.
             var gatewayOptions = try SampleOptions.parse([])
+            // The front door requires a certificate at the handshake; any the CA signed will do.
+            if let tls { gatewayOptions.tls = try tls.options(for: "gateway") }
             gatewayOptions.issuer = issuer
             gatewayOptions.clientId = ["web"]
             gatewayOptions.ordersUrl = ordersURL
@@ -86,19 +101,31 @@ public struct DemoChain: Sendable {
             gatewayOptions.outboundClientId = "gateway"
             gatewayOptions.clientSecret = "gateway-secret"
             let gateway = try await GatewayService.make(gatewayOptions)
-            let gatewayURL = try await start(gateway, in: &group)
+            let gatewayURL = try await start(gateway, scheme: scheme, in: &group)
 
             return try await body(DemoChain(
                 issuerURL: issuerURL, issuer: issuer, gatewayURL: gatewayURL, ordersURL: ordersURL,
-                inventoryURL: inventoryURL, ordersCredentials: ordersCredentials, configuration: localIssuer.configuration))
+                inventoryURL: inventoryURL, ordersCredentials: ordersCredentials, configuration: localIssuer.configuration,
+                tls: tls))
         }
     }
 
     /// Runs a service in `group`, waits until it listens and is ready, returns its base URL.
-    private static func start(_ service: SampleService, in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> String {
+    private static func start(
+        _ service: SampleService, scheme: String, in group: inout ThrowingTaskGroup<Void, any Error>
+    ) async throws -> String {
         group.addTask { try await service.run() }
         let port = try await service.port()
         try await service.becomeReady(retryDelay: .milliseconds(100))
-        return "http://127.0.0.1:\(port)"
+        return "\(scheme)://127.0.0.1:\(port)"
+    }
+}
+
+extension DemoChain {
+    /// A client of the chain: over TLS it trusts the demo CA and presents `workload`'s
+    /// certificate (none for `nil`); in cleartext it is the plain shared client.
+    public func client(as workload: String? = "web", middleware: [any ClientMiddleware] = []) throws -> ServiceHTTPClient {
+        guard let tls else { return ServiceHTTPClient(middleware: middleware) }
+        return ServiceHTTPClient(middleware: middleware, httpClient: try tls.client(as: workload))
     }
 }

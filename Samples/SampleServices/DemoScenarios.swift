@@ -14,7 +14,8 @@ public enum DemoScenarios {
     /// - Returns: One result per scenario.
     /// - Throws: Only when the demo cannot run at all (e.g. the login itself fails).
     public static func run(_ chain: DemoChain) async throws -> [DemoScenarioResult] {
-        let client = ServiceHTTPClient()
+        let client = try chain.client()
+        let overTLS = chain.tls != nil
         let alice = try await login(chain, username: "alice", password: "alice-password")
         let bob = try await login(chain, username: "bob", password: "bob-password")
         var results: [DemoScenarioResult] = []
@@ -38,23 +39,25 @@ public enum DemoScenarios {
         let unscoped = try await client.get("\(chain.gatewayURL)/orders/42", headerFields: bearer(bob))
         results.append(refusal(3, "bob's token lacks orders/read", unscoped, expected: .forbidden, at: "gateway", code: "missing_scope"))
 
-        // 4. The user's own JWT straight to inventory, which only takes SigV4 from orders.
+        // 4. The user's own JWT straight to inventory, which only takes SigV4 from orders (over
+        //    mutual TLS, from orders' workload only: the web client's certificate is refused).
         let direct = try await client.get("\(chain.inventoryURL)/items/42", headerFields: bearer(alice))
-        results.append(refusal(4, "alice's JWT sent straight to inventory", direct, expected: .unauthorized, at: "inventory", code: nil))
+        results.append(refusal(4, "alice's JWT sent straight to inventory", direct,
+                               expected: overTLS ? .forbidden : .unauthorized, at: "inventory", code: overTLS ? "workload_not_allowed" : nil))
 
         // 5. A correctly signed request from a role inventory does not allow.
         let reports = AssumeRoleCredentialsProvider(
             configuration: .init(roleArn: "arn:aws:iam::123456789012:role/reports", roleSessionName: "demo", stsEndpoint: URL(string: chain.issuerURL)!),
             sourceCredentials: StaticCredentialsProvider(
                 accessKeyId: DemoChain.reportsIAMUser.accessKeyId, secretAccessKey: DemoChain.reportsIAMUser.secret),
-            transport: AsyncHTTPTransport())
-        let otherRole = try await signedClient(reports).get("\(chain.inventoryURL)/items/42")
+            transport: AsyncHTTPTransport(httpClient: try chain.tls?.client(as: "orders") ?? .serviceAuthShared))
+        let otherRole = try await signedClient(reports, chain).get("\(chain.inventoryURL)/items/42")
         results.append(refusal(5, "the reports role signs to inventory", otherRole, expected: .forbidden, at: "inventory", code: "AccessDenied"))
 
         // 6. A compromised orders propagates a tampered user token: inventory checks it itself.
         var forwarded = HTTPFields()
         forwarded[HTTPField.Name("X-Forwarded-Authorization")!] = "Bearer \(tamper(alice))"
-        let tampered = try await signedClient(chain.ordersCredentials).get("\(chain.inventoryURL)/items/42", headerFields: forwarded)
+        let tampered = try await signedClient(chain.ordersCredentials, chain).get("\(chain.inventoryURL)/items/42", headerFields: forwarded)
         results.append(refusal(6, "orders propagates a tampered user token", tampered, expected: .unauthorized, at: "inventory", code: "bad_signature"))
 
         // 7. Steady state: many requests, and the issuer saw one token fetch and one AssumeRole.
@@ -75,7 +78,52 @@ public enum DemoScenarios {
             observed: "\(succeeded)/\(steadyStateRequests) × 200",
             detail: "issuer saw \(format(tokenRequests)) client-credentials request(s) from gateway, \(format(assumeRoles)) AssumeRole(s) of orders",
             passed: succeeded == steadyStateRequests && tokenRequests == 1 && assumeRoles == 1))
+        if overTLS { results += try await mutualTLSScenarios(chain) }
         return results
+    }
+
+    /// The scenarios only mutual TLS makes possible (`serviceauth demo --tls`).
+    private static func mutualTLSScenarios(_ chain: DemoChain) async throws -> [DemoScenarioResult] {
+        var results: [DemoScenarioResult] = []
+        // 8. gateway's service token is bound to gateway's certificate (RFC 8705): stolen and
+        //    replayed from another workload, it is refused.
+        let stolen = try await serviceToken(chain, as: "gateway")
+        let replayed = try await chain.client(as: "rogue").get("\(chain.ordersURL)/whoami", headerFields: bearer(stolen))
+        results.append(refusal(8, "gateway's bound token replayed by another workload", replayed,
+                               expected: .unauthorized, at: "orders", code: "certificate_mismatch"))
+
+        // 9. No client certificate: the handshake itself fails, no HTTP request is ever read.
+        var refusedAtHandshake = false
+        do {
+            _ = try await chain.client(as: nil).get("\(chain.gatewayURL)/healthz")
+        } catch {
+            refusedAtHandshake = true
+        }
+        results.append(DemoScenarioResult(
+            number: 9, title: "a client without a certificate", expected: "refused at the TLS handshake",
+            observed: refusedAtHandshake ? "handshake refused" : "served", detail: "gateway requires a certificate from the demo CA",
+            passed: refusedAtHandshake))
+
+        // 10. A certificate the CA signed, but for a SPIFFE ID orders does not allow.
+        let rogue = try await chain.client(as: "rogue").get("\(chain.ordersURL)/whoami")
+        results.append(refusal(10, "workload \(chain.tls?.spiffeID("rogue") ?? "rogue") calls orders", rogue,
+                               expected: .forbidden, at: "orders", code: "workload_not_allowed"))
+        return results
+    }
+
+    /// A client-credentials token for `workload` (its client id and secret in the demo
+    /// configuration), fetched over mutual TLS with its certificate, so it is bound to it.
+    private static func serviceToken(_ chain: DemoChain, as workload: String) async throws -> String {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/x-www-form-urlencoded"
+        let form = "grant_type=client_credentials&client_id=\(workload)&client_secret=\(workload)-secret&scope=orders%2Finvoke"
+        let (response, body) = try await chain.client(as: workload).post(
+            chain.issuerURL + "/oauth2/token", body: Array(form.utf8), headerFields: fields)
+        struct Token: Decodable { var access_token: String }
+        guard response.status == .ok, let token = try? JSONDecoder().decode(Token.self, from: Data(body)) else {
+            throw SampleFlagError(flag: "demo", reason: "the \(workload) token request failed with \(response.status.code)")
+        }
+        return token.access_token
     }
 
     /// Logs a user in with Cognito's `InitiateAuth` (`USER_PASSWORD_AUTH`, app client `web`)
@@ -90,7 +138,7 @@ public enum DemoScenarios {
             "AuthFlow": .string("USER_PASSWORD_AUTH"), "ClientId": .string("web"),
             "AuthParameters": .object(["USERNAME": .string(username), "PASSWORD": .string(password)]),
         ]
-        let (response, body) = try await ServiceHTTPClient().post(
+        let (response, body) = try await chain.client().post(
             chain.issuerURL + "/", body: Array(try JSONEncoder().encode(request)), headerFields: fields)
         struct Result: Decodable {
             struct Tokens: Decodable { var AccessToken: String }
@@ -108,8 +156,10 @@ public enum DemoScenarios {
         return fields
     }
 
-    private static func signedClient(_ credentials: any AWSCredentialsProvider) -> ServiceHTTPClient {
-        ServiceHTTPClient(middleware: [
+    /// A SigV4-signing client; over TLS it presents orders' certificate, as a process in orders'
+    /// workload would.
+    private static func signedClient(_ credentials: any AWSCredentialsProvider, _ chain: DemoChain) throws -> ServiceHTTPClient {
+        try chain.client(as: "orders", middleware: [
             SigV4SigningMiddleware(signer: SigV4Signer(region: "us-east-1", service: "execute-api"), credentialsProvider: credentials)
         ])
     }

@@ -31,7 +31,7 @@ public enum GatewayService {
         guard let verifiers = try SampleVerifiers(options, transport: transport) else {
             throw SampleFlagError(flag: "--issuer", reason: "gateway verifies user tokens and needs the issuer")
         }
-        let security = RouteSecurity(
+        let security = options.security(
             [BearerTokenAuthenticator(verifier: verifiers.caller)],
             policy: .executeAPI(api(region: options.region), rules: rules)
         )

@@ -60,7 +60,7 @@ public enum InventoryService {
         if let userVerifier = verifiers?.user { authenticators.append(PropagatedUserAuthenticator(verifier: userVerifier)) }
         authenticators.append(IdentityChainAuthenticator())
         let allowed = options.allowedPrincipal.isEmpty ? [defaultAllowedPrincipal] : options.allowedPrincipal
-        let security = RouteSecurity(authenticators, policy: .principals(matching: allowed))
+        let security = options.security(authenticators, policy: .principals(matching: allowed))
 
         return SampleService(
             name: "inventory",

@@ -30,7 +30,7 @@ public enum OrdersService {
         // Security decision: only a machine client holding `orders/invoke` may call orders; a
         // user's own token, even with that scope, is not a service credential. The user is
         // verified again here, from the token itself, not from the gateway's word.
-        let security = RouteSecurity(
+        let security = options.security(
             [
                 BearerTokenAuthenticator(verifier: verifiers.caller),
                 PropagatedUserAuthenticator(verifier: verifiers.user),

@@ -19,6 +19,13 @@ public struct SampleOptions: ParsableArguments, Sendable {
     /// `--tls-cert`, `--tls-key`, `--tls-ca`, `--require-client-cert`, `--http2`.
     @OptionGroup public var tls: TLSOptions
 
+    /// SPIFFE IDs (or patterns) of the workloads allowed to call, proved by their client
+    /// certificates; none: the connection's certificate is not part of the policy.
+    @Option(name: .customLong("allowed-workload"), help: ArgumentHelp(
+        "A SPIFFE ID allowed to call, proved by its client certificate (patterns: * within a segment, a trailing /**); repeatable. Needs --tls-ca.",
+        valueName: "spiffe-id"))
+    public var allowedWorkload: [String] = []
+
     // MARK: Inbound JWT
     @Option(help: "The trusted token issuer (iss), e.g. http://127.0.0.1:9000/us-east-1_LOCAL.")
     public var issuer: String?
@@ -111,6 +118,9 @@ public struct SampleOptions: ParsableArguments, Sendable {
         if let bad = hostName.first(where: { $0.isEmpty || $0.contains(where: { $0 == "/" || $0 == "@" || $0.isWhitespace }) }) {
             throw ValidationError("--host-name must be a host name or host:port, not '\(bad)'")
         }
+        if !allowedWorkload.isEmpty && tls.certificateAuthority == nil {
+            throw ValidationError("--allowed-workload needs --tls-ca (and --tls-cert/--tls-key): workloads are proved by client certificates")
+        }
         if (accessKeyId == nil) != (secretAccessKey == nil) {
             throw ValidationError("--access-key-id and --secret-access-key go together")
         }
@@ -123,6 +133,14 @@ public struct SampleOptions: ParsableArguments, Sendable {
     ///   - flag: The flag's name, for the error.
     /// - Returns: The URL.
     /// - Throws: ``SampleFlagError`` when the value is not an absolute http(s) URL.
+    /// The route security of a service: `authenticators` and `policy`, plus, with
+    /// `--allowed-workload`, the client certificate's workload, which must be allowed before
+    /// anything else is (a refused workload is `403 workload_not_allowed`).
+    func security(_ authenticators: [any Authenticator], policy: AuthorizationPolicy) -> RouteSecurity {
+        guard !allowedWorkload.isEmpty else { return RouteSecurity(authenticators, policy: policy) }
+        return RouteSecurity([MutualTLSAuthenticator()] + authenticators, policy: .workloads(matching: allowedWorkload) && policy)
+    }
+
     func url(_ value: String?, flag: String) throws -> URL? {
         guard let value else { return nil }
         guard let url = URL(string: value), url.isAbsoluteHTTPURL else {

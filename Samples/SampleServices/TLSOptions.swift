@@ -5,8 +5,21 @@ public import ServiceAuthHTTP
 import Synchronization
 
 /// One outbound client per TLS configuration for the process: a client owns its connection
-/// pool, and every service of the in-process demo shares the same flags.
+/// pool and must be shut down before it is released, so the samples keep each one for the
+/// life of the process, like `HTTPClient.shared`.
 private let outboundClients = Mutex<[ClientTLSConfiguration: HTTPClient]>([:])
+
+/// The process's client for `tls` (made on first use).
+///
+/// - Throws: ``TLSConfigurationError`` for unusable PEM material.
+func processWideClient(for tls: ClientTLSConfiguration) throws -> HTTPClient {
+    try outboundClients.withLock { clients in
+        if let client = clients[tls] { return client }
+        let client = try HTTPClient.serviceAuth(tls: tls)
+        clients[tls] = client
+        return client
+    }
+}
 
 /// The TLS flags every server of the package takes (CONTRACT.md): `--tls-cert`/`--tls-key`
 /// serve HTTPS with ALPN `h2`/`http/1.1`, `--tls-ca` names the CA trusted for client
@@ -84,12 +97,7 @@ public struct TLSOptions: ParsableArguments, Sendable {
     public func outboundHTTPClient() throws -> HTTPClient {
         guard let tls = clientTLS() else { return .serviceAuthShared }
         do {
-            return try outboundClients.withLock { clients in
-                if let client = clients[tls] { return client }
-                let client = try HTTPClient.serviceAuth(tls: tls)
-                clients[tls] = client
-                return client
-            }
+            return try processWideClient(for: tls)
         } catch {
             throw SampleFlagError(flag: "--tls-ca/--tls-cert/--tls-key", reason: "\(error)")
         }

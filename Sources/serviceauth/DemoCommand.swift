@@ -14,6 +14,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Show the services' logs (warnings and above) on stderr.")
     var verbose = false
 
+    @Flag(help: "Run every hop over mutual TLS and HTTP/2 (a throwaway CA and per-service certificates made in-process), with the scenarios that adds.")
+    var tls = false
+
     func run() async throws {
         let level: Logger.Level = verbose ? .warning : .critical
         LoggingSystem.bootstrap { label in
@@ -21,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let passed = try await DemoRunner.run()
+        let passed = try await DemoRunner.run(tls: tls)
         if !passed { throw ExitCode(1) }
     }
 }
