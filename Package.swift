@@ -262,10 +262,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceAuthHTTPTests",
-            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS", 
+            dependencies: ["ServiceAuthCore", "ServiceAuthJWT", "ServiceAuthAWS",
                 "ServiceAuth",
                 "ServiceAuthHTTP",
                 "ServiceAuthTesting",
+                "ServiceAuthIdP",
+                "AdapterTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
