@@ -16,6 +16,20 @@ struct ChainScenarioTests {
         }
     }
 
+    @Test("over mutual TLS + HTTP/2 (demo --tls) every scenario, and the three mTLS ones, give their expected results")
+    func mutualTLSScenarios() async throws {
+        let pki = try DemoTLS.make()
+        defer { pki.remove() }
+        let results = try await DemoChain.withRunningChain(tls: pki) { chain in
+            #expect(chain.gatewayURL.hasPrefix("https://") && chain.issuerURL.hasPrefix("https://"))
+            return try await DemoScenarios.run(chain)
+        }
+        #expect(results.map(\.number) == Array(1...10))
+        for result in results {
+            #expect(result.passed, "scenario \(result.number) (\(result.title)): expected \(result.expected), got \(result.observed) — \(result.detail)")
+        }
+    }
+
     @Test("each service's /whoami shows what it verified, in CONTRACT.md's shape")
     func whoami() async throws {
         try await DemoChain.withRunningChain { chain in

@@ -18,6 +18,21 @@ struct StandaloneChainTests {
         #expect(output.contains("chain OK"))
     }
 
+    @Test("the same over mutual TLS + HTTP/2 with certificate files from serviceauth certs, and a bound token replayed from another workload is refused")
+    func separateProcessesOverMutualTLS() async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["BIN_DIR"] = builtProductsDirectory.path
+        let (status, output) = try await runProcess(
+            ["/bin/bash", Self.packageRoot.appendingPathComponent("Scripts/run-chain.sh").path, "--check", "--tls"],
+            environment: environment, timeout: .seconds(120))
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("https://127.0.0.1:"))
+        #expect(output.contains("user alice via gateway"))
+        #expect(output.contains("certificate_mismatch"))
+        #expect(output.contains("refused at the handshake"))
+        #expect(output.contains("chain OK"))
+    }
+
     @Test("usage errors exit 2 and name the flag", arguments: [
         (["gateway"], "--issuer"),
         (["orders", "--port", "70000"], "--port"),
@@ -29,6 +44,11 @@ struct StandaloneChainTests {
         (["orders", "--issuer", "http://127.0.0.1:1/pool"], "--client-id"),
         (["inventory", "--issuer", "http://127.0.0.1:1/pool"], "--client-id"),
         (["inventory", "--host-name", "a/b"], "--host-name"),
+        (["gateway", "--tls-cert", "/tmp/x.pem"], "--tls-key"),
+        (["orders", "--require-client-cert"], "--require-client-cert"),
+        (["inventory", "--tls-cert", "/nonexistent/c.pem", "--tls-key", "/nonexistent/k.pem"], "--tls-cert"),
+        (["serviceauth", "idp", "--tls-cert", "/nonexistent/c.pem", "--tls-key", "/nonexistent/k.pem"], "--tls-cert"),
+        (["gateway", "--allowed-workload", "spiffe://demo.local/ns/demo/sa/web"], "--tls-ca"),
         (["serviceauth", "verify", "x.y.z", "--issuer", "https://issuer.example"], "--any-audience"),
     ])
     func usageErrors(arguments: [String], flag: String) async throws {
