@@ -232,9 +232,11 @@ public struct HTTPServer: Service {
     ) async throws -> Bool {
         let wantsClose = !exchange.multiplexed && request.headerFields[values: .connection].contains { $0.lowercased().contains("close") }
 
-        // HTTP/1.1's decoder bounds the field count; HTTP/2's HPACK decoder bounds only bytes.
-        if exchange.multiplexed, request.headerFields.count > configuration.maxHeaderCount {
-            let response = Responses.error("headers_too_large", message: "too many header fields", status: .requestHeaderFieldsTooLarge)
+        // HTTP/1.1's decoder bounds the head; for HTTP/2, SETTINGS_MAX_HEADER_LIST_SIZE is only
+        // advice to the client, so the same limits are applied here (sizes as RFC 9113 §6.5.2
+        // counts them: name + value + 32 per field).
+        if exchange.multiplexed, Self.exceedsHeadLimits(request, configuration) {
+            let response = Responses.error("headers_too_large", message: "request header fields too large", status: .requestHeaderFieldsTooLarge)
             try await write(response, to: outbound, close: true, exchange: exchange)
             return false
         }
@@ -367,6 +369,17 @@ public struct HTTPServer: Service {
             try await outbound.write(.body(ByteBuffer(bytes: chunk)))
         }
         try await outbound.write(.end(nil))
+    }
+
+    /// Whether an HTTP/2 request head is past ``HTTPServerConfiguration/maxHeaderCount`` or
+    /// ``HTTPServerConfiguration/maxHeaderBytes``.
+    private static func exceedsHeadLimits(_ request: HTTPRequest, _ configuration: HTTPServerConfiguration) -> Bool {
+        guard request.headerFields.count <= configuration.maxHeaderCount else { return true }
+        var bytes = (request.path?.utf8.count ?? 0) + (request.authority?.utf8.count ?? 0)
+        for field in request.headerFields {
+            bytes += field.name.rawName.utf8.count + field.value.utf8.count + 32
+        }
+        return bytes > configuration.maxHeaderBytes
     }
 
     private static func tooLarge(_ limit: Int) -> (HTTPResponse, MessageBody) {

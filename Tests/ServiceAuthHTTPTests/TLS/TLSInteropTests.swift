@@ -118,6 +118,25 @@ struct TLSInteropTests {
         }
     }
 
+    @Test("the HTTP/1.1 limits hold for HTTP/2 streams: body size (413), header count (431), header bytes (431)")
+    func http2RequestLimits() async throws {
+        var router = whoamiRouter(.public)
+        router.post("/echo") { _, body, _ in Responses.text("\(try await body.collect(upTo: 1 << 20).count)") }
+        let configuration = HTTPServerConfiguration(maxBodyBytes: 1000, maxHeaderBytes: 4096, maxHeaderCount: 20, cleartextHTTP2: true)
+        try await withTestServer(router: router, configuration: configuration) { url in
+            let big = String(repeating: "x", count: 5000)
+            let tooLarge = try await curl(["--http2-prior-knowledge", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary", big, "\(url)/echo"])
+            #expect(tooLarge.output == "413", "\(tooLarge.output)")
+            let small = try await curl(["--http2-prior-knowledge", "--data-binary", "hello", "\(url)/echo"])
+            #expect(small.output == "5", "\(small.output)")
+            let manyHeaders = (0..<30).flatMap { ["-H", "x-h\($0): v"] }
+            let tooMany = try await curl(["--http2-prior-knowledge", "-o", "/dev/null", "-w", "%{http_code}"] + manyHeaders + ["\(url)/whoami"])
+            #expect(tooMany.output == "431", "\(tooMany.output)")
+            let huge = try await curl(["--http2-prior-knowledge", "-o", "/dev/null", "-w", "%{http_code}", "-H", "x-big: \(String(repeating: "y", count: 8000))", "\(url)/whoami"])
+            #expect(huge.output == "431", "\(huge.output)")
+        }
+    }
+
     @Test("a rapid-reset client is disconnected while another connection is served; without the limit it is not")
     func rapidResetIsCutOff() async throws {
         let script = Self.packageRoot.appendingPathComponent("Tests/Interop/h2_rapid_reset.py").path
