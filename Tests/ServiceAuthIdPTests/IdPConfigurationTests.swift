@@ -57,6 +57,8 @@ import Testing
         (#"{"region":"us-east-1","userPoolId":"us-east-1_X","accountId":"123456789012","users":[{"username":"a","password":""}]}"#, "users[0].password"),
         (#"{"region":"us-east-1","userPoolId":"us-east-1_X","accountId":"123456789012","users":[{"username":"a","password":"p","scopes":["o/r"]}]}"#, "users[0].scopes[0]"),
         (#"{"region":"us-east-1","userPoolId":"us-east-1_X","accountId":"123456789012","users":[{"username":"a","password":"p","attributes":{"sub":"x"}}]}"#, "users[0].attributes.sub"),
+        // An attribute named cnf would bind (or break) the user's id tokens (RFC 8705 confirmation).
+        (#"{"region":"us-east-1","userPoolId":"us-east-1_X","accountId":"123456789012","users":[{"username":"a","password":"p","attributes":{"cnf":"x"}}]}"#, "users[0].attributes.cnf"),
         (#"{"region":"us-east-1","userPoolId":"us-east-1_X","accountId":"123456789012","iamUsers":[{"accessKeyId":"ASIA0000000000000000","secretAccessKey":"12345678","arn":"arn:aws:iam::123456789012:user/a"}]}"#, "iamUsers[0].accessKeyId"),
         (#"{"region":"us-east-1","userPoolId":"us-east-1_X","accountId":"123456789012","iamUsers":[{"accessKeyId":"AKIA0000000000000000","secretAccessKey":"12345678","arn":"arn:aws:iam::123456789012:role/a"}]}"#, "iamUsers[0].arn"),
         (#"{"region":"us-east-1","userPoolId":"us-east-1_X","accountId":"123456789012","roles":[{"arn":"arn:aws:iam::123456789012:role/r","trustedPrincipals":["bob"]}]}"#, "roles[0].trustedPrincipals[0]"),
