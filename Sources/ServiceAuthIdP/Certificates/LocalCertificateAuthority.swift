@@ -64,7 +64,7 @@ public struct LocalCertificateAuthority: Sendable {
             }
             certificate = try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
-                notValidBefore: notValidBefore, notValidAfter: now.addingTimeInterval(Self.seconds(validity)),
+                notValidBefore: notValidBefore, notValidAfter: now.addingTimeInterval(validity.timeInterval),
                 issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
                 issuerPrivateKey: Certificate.PrivateKey(key))
         } catch {
@@ -233,11 +233,6 @@ public struct LocalCertificateAuthority: Sendable {
         // `ca` and `ca-key` would overwrite the CA's own files.
         !value.isEmpty && value.count <= 64 && value != "." && value != ".." && value != "ca" && value != "ca-key"
             && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        let parts = duration.components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 }
 
