@@ -86,13 +86,14 @@ config, round_, summary, logfile = sys.argv[1:5]
 text = open(summary).read()
 rps = re.search(r"finished in [\d.]+s, ([\d.]+) req/s", text)
 errored = re.search(r"(\d+) failed, (\d+) errored, (\d+) timeout", text)
-latencies, non2xx = [], 0
+codes = re.search(r"status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", text)
+non2xx = sum(int(x) for x in codes.groups()[1:]) if codes else -1
+latencies = []
 for line in open(logfile):
     parts = line.split()
-    if len(parts) < 3:
+    # Requests still in flight when the run ends are logged without a status: not measured.
+    if len(parts) < 3 or not parts[1].isdigit():
         continue
-    if not parts[1].startswith("2"):
-        non2xx += 1
     latencies.append(int(parts[2]) / 1000.0)
 latencies.sort()
 pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else float("nan")

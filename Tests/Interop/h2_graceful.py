@@ -2,8 +2,11 @@
 
 Usage: h2_graceful.py PORT PATH
 
-Prints one JSON object: the response status, the body, whether a GOAWAY arrived (before or
-after the response), and whether the server closed the connection.
+The request is sent with the `h2` library; the server's frames are read with `hyperframe` and
+`hpack` directly, because `h2` treats a connection as closed at the first GOAWAY, while a
+graceful shutdown (RFC 9113 §6.8) goes on serving the streams it already accepted. PINGs are
+acknowledged, as any client must. Prints one JSON object: the response status, the body,
+whether a GOAWAY arrived, and whether the server closed the connection.
 """
 import json
 import socket
@@ -11,7 +14,8 @@ import sys
 
 import h2.config
 import h2.connection
-import h2.events
+import hpack
+from hyperframe.frame import DataFrame, Frame, GoAwayFrame, HeadersFrame, PingFrame
 
 
 def main():
@@ -19,27 +23,36 @@ def main():
     sock = socket.create_connection(("127.0.0.1", port), timeout=20)
     conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
     conn.initiate_connection()
-    stream = conn.get_next_available_stream_id()
-    conn.send_headers(stream, [(":method", "GET"), (":path", path), (":scheme", "http"), (":authority", f"127.0.0.1:{port}")], end_stream=True)
+    conn.send_headers(1, [(":method", "GET"), (":path", path), (":scheme", "http"), (":authority", f"127.0.0.1:{port}")], end_stream=True)
     sock.sendall(conn.data_to_send())
+    decoder = hpack.Decoder()
     result = {"status": None, "body": "", "goaway": False, "closed": False}
+    buffer = b""
     try:
         while True:
             data = sock.recv(65535)
             if not data:
                 result["closed"] = True
                 break
-            for event in conn.receive_data(data):
-                if isinstance(event, h2.events.ResponseReceived):
-                    result["status"] = int(dict(event.headers)[":status"])
-                elif isinstance(event, h2.events.DataReceived):
-                    result["body"] += event.data.decode()
-                    conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
-                elif isinstance(event, h2.events.ConnectionTerminated):
+            buffer += data
+            while len(buffer) >= 9:
+                frame, length = Frame.parse_frame_header(memoryview(buffer[:9]))
+                if len(buffer) < 9 + length:
+                    break
+                frame.parse_body(memoryview(buffer[9:9 + length]))
+                buffer = buffer[9 + length:]
+                if isinstance(frame, HeadersFrame) and frame.stream_id == 1:
+                    headers = dict((k.decode() if isinstance(k, bytes) else k, v) for k, v in decoder.decode(frame.data))
+                    status = headers.get(":status")
+                    result["status"] = int(status.decode() if isinstance(status, bytes) else status)
+                elif isinstance(frame, DataFrame) and frame.stream_id == 1:
+                    result["body"] += frame.data.decode()
+                elif isinstance(frame, GoAwayFrame):
                     result["goaway"] = True
-            out = conn.data_to_send()
-            if out:
-                sock.sendall(out)
+                elif isinstance(frame, PingFrame) and "ACK" not in frame.flags:
+                    ack = PingFrame(0, frame.opaque_data)
+                    ack.flags.add("ACK")
+                    sock.sendall(ack.serialize())
     except (ConnectionResetError, socket.timeout):
         pass
     print(json.dumps(result))
