@@ -118,12 +118,20 @@ public struct SampleOptions: ParsableArguments, Sendable {
         if let bad = hostName.first(where: { $0.isEmpty || $0.contains(where: { $0 == "/" || $0 == "@" || $0.isWhitespace }) }) {
             throw ValidationError("--host-name must be a host name or host:port, not '\(bad)'")
         }
-        if !allowedWorkload.isEmpty && tls.certificateAuthority == nil {
-            throw ValidationError("--allowed-workload needs --tls-ca (and --tls-cert/--tls-key): workloads are proved by client certificates")
+        if !allowedWorkload.isEmpty && (tls.certificateAuthority == nil || tls.certificate == nil) {
+            throw ValidationError("--allowed-workload needs --tls-cert, --tls-key and --tls-ca: workloads are proved by client certificates")
         }
         if (accessKeyId == nil) != (secretAccessKey == nil) {
             throw ValidationError("--access-key-id and --secret-access-key go together")
         }
+    }
+
+    /// The route security of a service: `authenticators` and `policy`, plus, with
+    /// `--allowed-workload`, the client certificate's workload, which must be allowed before
+    /// anything else is (a refused workload is `403 workload_not_allowed`).
+    func security(_ authenticators: [any Authenticator], policy: AuthorizationPolicy) -> RouteSecurity {
+        guard !allowedWorkload.isEmpty else { return RouteSecurity(authenticators, policy: policy) }
+        return RouteSecurity([MutualTLSAuthenticator()] + authenticators, policy: .workloads(matching: allowedWorkload) && policy)
     }
 
     /// A URL flag's value parsed, or `nil` when the flag was not given.
@@ -133,14 +141,6 @@ public struct SampleOptions: ParsableArguments, Sendable {
     ///   - flag: The flag's name, for the error.
     /// - Returns: The URL.
     /// - Throws: ``SampleFlagError`` when the value is not an absolute http(s) URL.
-    /// The route security of a service: `authenticators` and `policy`, plus, with
-    /// `--allowed-workload`, the client certificate's workload, which must be allowed before
-    /// anything else is (a refused workload is `403 workload_not_allowed`).
-    func security(_ authenticators: [any Authenticator], policy: AuthorizationPolicy) -> RouteSecurity {
-        guard !allowedWorkload.isEmpty else { return RouteSecurity(authenticators, policy: policy) }
-        return RouteSecurity([MutualTLSAuthenticator()] + authenticators, policy: .workloads(matching: allowedWorkload) && policy)
-    }
-
     func url(_ value: String?, flag: String) throws -> URL? {
         guard let value else { return nil }
         guard let url = URL(string: value), url.isAbsoluteHTTPURL else {

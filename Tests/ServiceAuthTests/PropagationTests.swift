@@ -83,6 +83,11 @@ struct OutboundPropagationTests {
         await #expect(throws: HTTPTransportError.insecureTokenPropagation) {
             try await AuthContext.withCurrent(context) { try await sent(through: [UserTokenPropagationMiddleware()], remote) }
         }
+        // Schemes are case-insensitive: `HTTP://` is plain http too.
+        let upperCase = HTTPRequest(method: .get, scheme: "HTTP", authority: "orders.test", path: "/orders/1")
+        await #expect(throws: HTTPTransportError.insecureTokenPropagation) {
+            try await AuthContext.withCurrent(context) { try await sent(through: [UserTokenPropagationMiddleware()], upperCase) }
+        }
         let allowed = try await AuthContext.withCurrent(context) {
             try await sent(through: [UserTokenPropagationMiddleware(allowsInsecureHTTP: true)], remote)
         }

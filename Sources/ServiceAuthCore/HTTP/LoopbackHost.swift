@@ -8,7 +8,7 @@ public import HTTPTypes
 /// the name `localhost` (RFC 6761 §6.3; with an optional trailing dot), a dotted-quad IPv4
 /// address in `127.0.0.0/8` written in canonical decimal, and the IPv6 address `[::1]`.
 public enum LoopbackHost {
-    /// Whether `request` may be sent: any `https` request, and a plain `http` one only to the
+    /// Whether `request` may be sent: any `https` request, and any other (plain `http`) only to the
     /// loopback interface unless `allowInsecureHTTP` says otherwise. The one rule every fetch of
     /// keys or credentials (JWKS, token endpoint, STS) applies.
     ///
@@ -17,7 +17,9 @@ public enum LoopbackHost {
     ///   - allowInsecureHTTP: The caller's explicit opt-in to plain `http` off the machine.
     /// - Returns: `false` for plain `http` to a host that is not loopback, without the opt-in.
     public static func permitsPlainHTTP(_ request: HTTPRequest, allowInsecureHTTP: Bool) -> Bool {
-        request.scheme != "http" || allowInsecureHTTP || isLoopback(authority: request.authority ?? "")
+        // Fail closed: only `https` (in any case, as URLs allow) counts as encrypted; `HTTP://`,
+        // a missing scheme or any other is treated as plain.
+        request.scheme?.lowercased() == "https" || allowInsecureHTTP || isLoopback(authority: request.authority ?? "")
     }
 
     /// Whether an authority (`host`, `host:port`, `[v6]:port`) names the loopback interface.

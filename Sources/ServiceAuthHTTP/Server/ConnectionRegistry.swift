@@ -52,6 +52,9 @@ final class ConnectionRegistry: Sendable {
         channels.forEach(Self.quiesce)
     }
 
+    /// Whether graceful shutdown has begun.
+    var isQuiescing: Bool { state.withLock { $0.quiescing } }
+
     /// The number of open connections.
     var count: Int { state.withLock { $0.channels.count } }
 

@@ -24,7 +24,7 @@ struct ConnectionTransport: Sendable {
         } catch {
             // Verified by the TLS stack but unreadable here: the request carries no workload
             // identity, so routes that need one refuse it.
-            logger.warning("verified client certificate could not be parsed", metadata: ["error": "\(error)"])
+            logger.debug("verified client certificate could not be parsed", metadata: ["error": "\(error)"])
         }
         return transport
     }

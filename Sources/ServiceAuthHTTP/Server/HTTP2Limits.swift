@@ -44,4 +44,28 @@ public struct HTTP2Limits: Sendable, Hashable {
         self.maxContinuationFrames = maxContinuationFrames
         self.gracefulCloseTimeout = gracefulCloseTimeout
     }
+
+    /// Checks that every limit is positive (NIO would trap on a negative SETTINGS value at the
+    /// first connection); ``HTTPServer/run()`` calls it before binding.
+    ///
+    /// - Throws: ``HTTP2LimitsError`` naming the limit.
+    public func validate() throws {
+        let counts = [
+            ("maxConcurrentStreams", maxConcurrentStreams), ("maxResetStreamsPerWindow", maxResetStreamsPerWindow),
+            ("maxControlFramesPerWindow", maxControlFramesPerWindow), ("maxContinuationFrames", maxContinuationFrames),
+        ]
+        for (name, value) in counts where value < 1 || value > Int(Int32.max) {
+            throw HTTP2LimitsError(limit: name)
+        }
+        if rateWindow <= .zero { throw HTTP2LimitsError(limit: "rateWindow") }
+        if gracefulCloseTimeout < .zero { throw HTTP2LimitsError(limit: "gracefulCloseTimeout") }
+    }
+}
+
+/// An ``HTTP2Limits`` value that cannot be used.
+public struct HTTP2LimitsError: Error, Sendable, CustomStringConvertible {
+    /// The limit's name.
+    public let limit: String
+    /// A description naming the limit.
+    public var description: String { "HTTP/2 limit \(limit) must be positive" }
 }

@@ -30,12 +30,16 @@ final class HTTP2StreamBodyDeadline: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = unwrapInboundIn(data) {
+        switch unwrapInboundIn(data) {
+        case .end:
             ended = true
             timer?.cancel()
             timer = nil
-        } else {
+        case .body(let bytes) where bytes.readableBytes > 0:
             arm(context)
+        case .head, .body:
+            // Empty DATA frames are framing, not progress.
+            break
         }
         context.fireChannelRead(data)
     }

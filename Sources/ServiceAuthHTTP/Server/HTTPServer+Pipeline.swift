@@ -33,6 +33,28 @@ extension HTTPServer {
         _ channel: any Channel,
         configuration: HTTPServerConfiguration,
         tls: TLSContextStore?,
+        connections: ConnectionRegistry,
+        logger: Logger
+    ) throws -> EventLoopFuture<NegotiatedConnection> {
+        let settled = try settleProtocol(channel, configuration: configuration, tls: tls, logger: logger)
+        settled.whenComplete { result in
+            switch result {
+            case .success:
+                // Shutdown may have begun while the protocol was being settled: the quiesce
+                // event sent then found no handler to act on it. Send it again now.
+                if connections.isQuiescing { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+            case .failure:
+                // A failed negotiation leaves nothing that would ever close the connection.
+                channel.close(promise: nil)
+            }
+        }
+        return settled
+    }
+
+    private static func settleProtocol(
+        _ channel: any Channel,
+        configuration: HTTPServerConfiguration,
+        tls: TLSContextStore?,
         logger: Logger
     ) throws -> EventLoopFuture<NegotiatedConnection> {
         let pipeline = channel.pipeline.syncOperations
@@ -120,7 +142,9 @@ extension HTTPServer {
         var http2 = NIOHTTP2Handler.Configuration()
         http2.connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: limits.maxConcurrentStreams),
-            HTTP2Setting(parameter: .maxHeaderListSize, value: configuration.maxHeaderBytes),
+            // Twice the real limit: NIO enforces the advertised value by ending the whole
+            // connection; heads between the two get this request's 431 (checked per stream).
+            HTTP2Setting(parameter: .maxHeaderListSize, value: 2 * configuration.maxHeaderBytes),
         ]
         http2.connection.maximumSequentialContinuationFrames = limits.maxContinuationFrames
         http2.connection.controlFrameRateLimit.maximumCount = limits.maxControlFramesPerWindow
@@ -134,7 +158,8 @@ extension HTTPServer {
             keepalive: nil
         )
         let bodyTimeout = configuration.bodyReadTimeout
-        return try channel.pipeline.syncOperations.configureAsyncHTTP2Pipeline(
+        let pipeline = channel.pipeline.syncOperations
+        let multiplexer = try pipeline.configureAsyncHTTP2Pipeline(
             mode: .server,
             connectionManagerConfiguration: manager,
             http2HandlerConfiguration: http2
@@ -145,5 +170,11 @@ extension HTTPServer {
                 return try ExchangeChannel(wrappingChannelSynchronously: stream)
             }
         }
+        // Start the manager's idle timer (the connection is already active) and bound its
+        // graceful closes.
+        try pipeline.addHandler(
+            HTTP2ConnectionLifetime(gracefulCloseTimeout: limits.gracefulCloseTimeout),
+            position: .before(try pipeline.handler(type: NIOHTTP2ServerConnectionManagementHandler.self)))
+        return multiplexer
     }
 }

@@ -103,6 +103,7 @@ public struct HTTPServer: Service {
     public func run() async throws {
         let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
         do {
+            try configuration.http2.validate()
             try tls?.reload()
             serverChannel = try await bind()
         } catch {
@@ -161,7 +162,8 @@ public struct HTTPServer: Service {
                         return .refused
                     }
                     channel.closeFuture.whenComplete { _ in connections.unregister(channel) }
-                    return .serve(try Self.configureConnection(channel, configuration: configuration, tls: tls, logger: logger))
+                    return .serve(try Self.configureConnection(
+                        channel, configuration: configuration, tls: tls, connections: connections, logger: logger))
                 }
             }
     }

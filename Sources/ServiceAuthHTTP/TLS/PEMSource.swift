@@ -45,6 +45,20 @@ public enum PEMSource: Sendable, Hashable {
     }
 }
 
+extension PEMSource: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The file's path, or `pem(<redacted>)`: in-memory PEM may be a private key.
+    public var description: String {
+        switch self {
+        case .file(let path): return "file(\(path))"
+        case .pem: return "pem(<redacted>)"
+        }
+    }
+    /// Same as ``description``.
+    public var debugDescription: String { description }
+    /// A mirror without in-memory PEM text, so `dump` of a configuration prints no key.
+    public var customMirror: Mirror { Mirror(self, children: ["source": description]) }
+}
+
 /// TLS material that cannot be used: unreadable PEM, a key that does not match, a client
 /// certificate requirement without a CA to check it against.
 public struct TLSConfigurationError: Error, Sendable, CustomStringConvertible {

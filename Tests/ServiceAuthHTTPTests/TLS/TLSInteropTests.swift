@@ -1,5 +1,6 @@
 import AdapterTestSupport
 import AsyncHTTPClient
+import NIOCore
 import Foundation
 import ServiceAuth
 import ServiceAuthHTTP
@@ -172,6 +173,21 @@ struct TLSInteropTests {
         let undefended = try await attack(lifted)
         #expect(undefended.opened == 3000)
         #expect(!undefended.cutOff)
+    }
+
+    @Test("an HTTP/2 connection that never opens a stream, and never answers PINGs, is closed")
+    func idleHTTP2ConnectionIsClosed() async throws {
+        let configuration = HTTPServerConfiguration(
+            idleTimeout: .seconds(1), cleartextHTTP2: true, http2: HTTP2Limits(gracefulCloseTimeout: .seconds(2)))
+        try await withTestServer(router: whoamiRouter(.public), configuration: configuration) { url in
+            let port = try #require(Int(url.split(separator: ":").last ?? ""))
+            // The client preface and an empty SETTINGS frame, then silence.
+            let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + [0, 0, 0, 4, 0, 0, 0, 0, 0]
+            let exchange = try await RawConnection.connect(port: port).exchange(within: .seconds(8)) { outbound in
+                try await outbound.write(ByteBuffer(bytes: preface))
+            }
+            #expect(exchange.closed)
+        }
     }
 
     @Test("graceful shutdown over HTTP/2: GOAWAY, the in-flight stream finishes, then the connection is closed")
