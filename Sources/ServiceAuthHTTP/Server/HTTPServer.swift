@@ -280,8 +280,13 @@ public struct HTTPServer: Service {
         let declaredLength = request.headerFields[.contentLength].flatMap(Int.init)
         let body = MessageBody(stream: stream, length: declaredLength)
 
+        let answered = AnsweredFlag()
         return try await withThrowingTaskGroup(of: (HTTPResponse, MessageBody).self) { group in
-            group.addTask { await self.respond(to: request, body: body, exchange: exchange) }
+            group.addTask {
+                let response = await self.respond(to: request, body: body, exchange: exchange)
+                answered.set()
+                return response
+            }
 
             var received = 0
             var outcome = BodyOutcome.incomplete
@@ -294,6 +299,13 @@ public struct HTTPServer: Service {
                         break reading
                     }
                     feed.yield(ArraySlice(buffer.readableBytesView))
+                }
+                // A handler that answered without reading the whole body (a 401, a route that
+                // ignores bodies) needs no more of it: stop reading rather than buffer up to
+                // `maxBodyBytes` for nothing (on HTTP/2, per stream).
+                if answered.isSet {
+                    outcome = .answeredEarly
+                    break reading
                 }
                 switch try await parts.next() {
                 case .body(let next): chunk = next
@@ -308,6 +320,7 @@ public struct HTTPServer: Service {
             case .complete: feed.finish()
             case .tooLarge: feed.finish(throwing: MessageBodyTooLarge(limit: limit))
             case .incomplete: feed.finish(throwing: HTTPTransportError(reason: "the client closed the connection mid-body"))
+            case .answeredEarly: feed.finish(throwing: HTTPTransportError(reason: "the response was sent before the body was read"))
             }
             // The handler sees the end of the body (or its failure) and answers.
             let response = try await group.next() ?? Self.tooLarge(limit)
@@ -319,13 +332,18 @@ public struct HTTPServer: Service {
                 // Whatever the handler made of a partial body, the request was too large.
                 try await write(Self.tooLarge(limit), to: outbound, close: true, exchange: exchange)
                 return false
+            case .answeredEarly:
+                // The rest of the body is never read, so the connection (or stream) cannot be
+                // reused: answer and close it.
+                try await write(response, to: outbound, close: true, exchange: exchange, isHead: request.method == .head)
+                return false
             case .incomplete:
                 return false
             }
         }
     }
 
-    private enum BodyOutcome { case complete, tooLarge, incomplete }
+    private enum BodyOutcome { case complete, tooLarge, incomplete, answeredEarly }
 
     /// Runs the middleware chain and the router, turning thrown errors into responses.
     private func respond(to request: HTTPRequest, body: MessageBody, exchange: Exchange) async -> (HTTPResponse, MessageBody) {

@@ -175,6 +175,27 @@ struct TLSInteropTests {
         #expect(!undefended.cutOff)
     }
 
+    @Test("a handler that answers before reading the body (a 401) stops the server reading it: answered and closed, not buffered")
+    func earlyAnswerStopsReadingTheBody() async throws {
+        let security = RouteSecurity([BearerTokenAuthenticator(verifier: TestTokens.verifier)])
+        var router = whoamiRouter(security)
+        router.post("/upload") { _, body, _ in Responses.text("\(try await body.collect(upTo: 1 << 20).count)") }
+        try await withTestServer(router: router) { url in
+            let port = try #require(Int(url.split(separator: ":").last ?? ""))
+            let head = "POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 500000\r\n\r\n"
+            let exchange = try await RawConnection.connect(port: port).exchange(within: .seconds(5)) { outbound in
+                try await outbound.write(ByteBuffer(string: head + String(repeating: "a", count: 1000)))
+                for _ in 0..<20 {
+                    try await Task.sleep(for: .milliseconds(200))
+                    try await outbound.write(ByteBuffer(string: String(repeating: "a", count: 1000)))
+                }
+            }
+            #expect(exchange.reply.hasPrefix("HTTP/1.1 401"), "\(exchange.reply)")
+            // Closed long before the 500,000 announced bytes (or the 30 s body deadline).
+            #expect(exchange.closed)
+        }
+    }
+
     @Test("an HTTP/2 connection that never opens a stream, and never answers PINGs, is closed")
     func idleHTTP2ConnectionIsClosed() async throws {
         let configuration = HTTPServerConfiguration(
