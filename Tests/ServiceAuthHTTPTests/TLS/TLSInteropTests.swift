@@ -163,9 +163,10 @@ struct TLSInteropTests {
                 return outcome
             }
         }
+        // (How many frames the client got out before it noticed is not a measure: the socket
+        // buffers can absorb all of them before the server's GOAWAY is read.)
         let defended = try await attack(HTTP2Limits())
         #expect(defended.cutOff)
-        #expect(defended.opened < 3000)
         #expect(defended.ordinaryStatus == 200)
         // The same client against a server with that limit lifted runs to the end: the limit
         // is what cut it off.
