@@ -19,7 +19,7 @@ final class HTTP2ConnectionLifetime: ChannelDuplexHandler {
     typealias OutboundOut = HTTP2Frame
 
     private let gracefulCloseTimeout: TimeAmount
-    private var closeDeadline: Scheduled<Void>?
+    private var closeDeadline = ChannelCloseTimer()
 
     init(gracefulCloseTimeout: Duration) {
         self.gracefulCloseTimeout = TimeAmount(gracefulCloseTimeout)
@@ -32,15 +32,12 @@ final class HTTP2ConnectionLifetime: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        closeDeadline?.cancel()
+        closeDeadline.cancel()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if closeDeadline == nil, case .goAway = unwrapOutboundIn(data).payload {
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            closeDeadline = context.eventLoop.scheduleTask(in: gracefulCloseTimeout) {
-                loopBound.value.close(promise: nil)
-            }
+        if !closeDeadline.isRunning, case .goAway = unwrapOutboundIn(data).payload {
+            closeDeadline.start(context, after: gracefulCloseTimeout)
         }
         context.write(data, promise: promise)
     }

@@ -19,7 +19,7 @@ final class HTTP2PrefaceDetector: ChannelInboundHandler, RemovableChannelHandler
     private var buffered: ByteBuffer?
     private var decided = false
     private let timeout: TimeAmount
-    private var timer: Scheduled<Void>?
+    private var timer = ChannelCloseTimer()
 
     init(eventLoop: any EventLoop, timeout: Duration) {
         self.isHTTP2 = eventLoop.makePromise()
@@ -27,14 +27,11 @@ final class HTTP2PrefaceDetector: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: timeout) {
-            loopBound.value.close(promise: nil)
-        }
+        timer.start(context, after: timeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
+        timer.cancel()
         if !decided {
             decided = true
             isHTTP2.fail(ChannelError.eof)
@@ -75,8 +72,7 @@ final class HTTP2PrefaceDetector: ChannelInboundHandler, RemovableChannelHandler
     }
 
     private func decide(_ http2: Bool) {
-        timer?.cancel()
-        timer = nil
+        timer.cancel()
         decided = true
         isHTTP2.succeed(http2)
     }

@@ -14,7 +14,7 @@ final class HTTP2StreamBodyDeadline: ChannelInboundHandler {
     typealias InboundOut = HTTPRequestPart
 
     private let timeout: TimeAmount
-    private var timer: Scheduled<Void>?
+    private var timer = ChannelCloseTimer()
     private var ended = false
 
     init(timeout: Duration) {
@@ -26,15 +26,14 @@ final class HTTP2StreamBodyDeadline: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
+        timer.cancel()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .end:
             ended = true
-            timer?.cancel()
-            timer = nil
+            timer.cancel()
         case .body(let bytes) where bytes.readableBytes > 0:
             arm(context)
         case .head, .body:
@@ -45,11 +44,10 @@ final class HTTP2StreamBodyDeadline: ChannelInboundHandler {
     }
 
     private func arm(_ context: ChannelHandlerContext) {
-        timer?.cancel()
-        guard !ended else { return }
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: timeout) {
-            loopBound.value.close(promise: nil)
+        if ended {
+            timer.cancel()
+        } else {
+            timer.start(context, after: timeout)
         }
     }
 }

@@ -9,30 +9,25 @@ final class TLSHandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler
     typealias InboundOut = NIOAny
 
     private let timeout: TimeAmount
-    private var timer: Scheduled<Void>?
+    private var timer = ChannelCloseTimer()
 
     init(timeout: Duration) {
         self.timeout = TimeAmount(timeout)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: timeout) {
-            loopBound.value.close(promise: nil)
-        }
+        timer.start(context, after: timeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        timer.cancel()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         context.fireUserInboundEventTriggered(event)
         if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
             // Pass the event on first: the protocol negotiation after this handler waits for it.
-            timer?.cancel()
-            timer = nil
+            timer.cancel()
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
     }
