@@ -39,37 +39,18 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 BIN=$(swift build -c release --show-bin-path)
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+# shellcheck source=lib/servers.sh
+source "$ROOT/Scripts/lib/servers.sh"   # $workdir, start NAME CMD... (sets $url), cleanup on exit
 
-start() {
-  local name="$1"; shift
-  "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  pids+=($!)
-  for _ in $(seq 1 300); do
-    url="$(sed -n 's/^listening on //p' "$work/$name.out" | head -n1)"
-    [ -n "$url" ] && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || { cat "$work/$name.err" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "$name did not start" >&2; return 1
-}
-
-"$BIN/serviceauth" certs --dir "$work/pki" --workload idp --workload gateway >&2
-tls() { echo --tls-cert "$work/pki/$1.pem" --tls-key "$work/pki/$1-key.pem" --tls-ca "$work/pki/ca.pem"; }
+"$BIN/serviceauth" certs --dir "$workdir/pki" --workload idp --workload gateway >&2
+tls() { echo --tls-cert "$workdir/pki/$1.pem" --tls-key "$workdir/pki/$1-key.pem" --tls-ca "$workdir/pki/ca.pem"; }
 # shellcheck disable=SC2046 # tls prints separate words on purpose
 start idp "$BIN/serviceauth" idp --port 0 $(tls idp); idp="$url"
 # shellcheck disable=SC2046
 start auth "$BIN/gateway" --port 0 --issuer "$idp/us-east-1_LOCAL" --client-id web $(tls gateway); auth="$url"
 # shellcheck disable=SC2046
 start noauth "$BIN/gateway" --port 0 --no-auth $(tls gateway); noauth="$url"
-token="$(curl -sf --cacert "$work/pki/ca.pem" "$idp/" -H 'Content-Type: application/x-amz-json-1.1' \
+token="$(curl -sf --cacert "$workdir/pki/ca.pem" "$idp/" -H 'Content-Type: application/x-amz-json-1.1' \
   -H 'X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth' \
   -d '{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"web","AuthParameters":{"USERNAME":"alice","PASSWORD":"alice-password"}}' \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["AuthenticationResult"]["AccessToken"])')"
@@ -78,9 +59,9 @@ log "gateway with auth $auth, without $noauth; ${ROUNDS} rounds of ${DURATION}s,
 printf 'config\tround\treq_per_s\tp50_ms\tp99_ms\tnon2xx\terrors\n' >"$RESULTS"
 run() {  # run CONFIG ROUND URL [h2load args...]
   local config="$1" round="$2" target="$3"; shift 3
-  local logfile="$work/$config-$round.log"
-  h2load -D "$DURATION" --warm-up-time 1 -c "$CLIENTS" -m "$STREAMS" --log-file="$logfile" "$@" "$target" >"$work/$config-$round.txt" 2>&1 || true
-  python3 - "$config" "$round" "$work/$config-$round.txt" "$logfile" >>"$RESULTS" <<'PY'
+  local logfile="$workdir/$config-$round.log"
+  h2load -D "$DURATION" --warm-up-time 1 -c "$CLIENTS" -m "$STREAMS" --log-file="$logfile" "$@" "$target" >"$workdir/$config-$round.txt" 2>&1 || true
+  python3 - "$config" "$round" "$workdir/$config-$round.txt" "$logfile" >>"$RESULTS" <<'PY'
 import re, sys
 config, round_, summary, logfile = sys.argv[1:5]
 text = open(summary).read()

@@ -28,28 +28,8 @@ if [ -z "${BIN_DIR:-}" ]; then
   BIN_DIR="$(swift build -c release --show-bin-path)"
 fi
 
-workdir="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT INT TERM
-
-# start NAME CMD...: runs a server, waits for its "listening on URL" line, sets $url.
-start() {
-  local name="$1"; shift
-  "$@" >"$workdir/$name.out" 2>"$workdir/$name.err" &
-  pids+=($!)
-  for _ in $(seq 1 200); do
-    url="$(sed -n 's/^listening on //p' "$workdir/$name.out" | head -n1)"
-    [ -n "$url" ] && { echo "$name: $url" >&2; return 0; }
-    kill -0 "${pids[-1]}" 2>/dev/null || { echo "$name exited:" >&2; cat "$workdir/$name.err" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "$name did not start" >&2; return 1
-}
+# shellcheck source=lib/servers.sh
+source Scripts/lib/servers.sh   # $workdir, start NAME CMD... (sets $url), cleanup on exit
 
 # With --tls: a throwaway CA and one certificate per workload (SPIFFE IDs
 # spiffe://demo.local/ns/demo/sa/NAME), made by `serviceauth certs` (no openssl needed). Every

@@ -275,26 +275,19 @@ struct HTTPServerTests {
 
     @Test("graceful shutdown finishes the in-flight request, then stops accepting")
     func gracefulShutdown() async throws {
-        let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()
-        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
-        var router = Router()
-        router.get("/slow") { _, _, _ in
-            enteredContinuation.yield()
-            for await _ in release { break }
-            return Responses.text("finished")
-        }
-        let server = HTTPServer(router: router)
+        let gate = GatedRoute()
+        let server = HTTPServer(router: gate.router)
         let group = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let port = try await server.listeningPort()
             let client = ServiceHTTPClient(configuration: .init(timeout: .seconds(10)))
             async let slow = client.get("http://127.0.0.1:\(port)/slow")
-            for await _ in entered { break }
+            await gate.waitUntilEntered()
             await group.triggerGracefulShutdown()
             // Give the shutdown a moment to close the listening socket.
             try await Task.sleep(for: .milliseconds(100))
-            releaseContinuation.yield()
+            gate.release()
             let (response, body) = try await slow
             #expect(response.status == .ok)
             #expect(String(decoding: body, as: UTF8.self) == "finished")

@@ -214,15 +214,8 @@ struct TLSInteropTests {
 
     @Test("graceful shutdown over HTTP/2: GOAWAY, the in-flight stream finishes, then the connection is closed")
     func gracefulShutdownOverHTTP2() async throws {
-        let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()
-        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
-        var router = Router()
-        router.get("/slow") { _, _, _ in
-            enteredContinuation.yield()
-            for await _ in release { break }
-            return Responses.text("finished")
-        }
-        let server = HTTPServer(configuration: HTTPServerConfiguration(cleartextHTTP2: true), router: router)
+        let gate = GatedRoute()
+        let server = HTTPServer(configuration: HTTPServerConfiguration(cleartextHTTP2: true), router: gate.router)
         let group = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "test")))
         let script = Self.packageRoot.appendingPathComponent("Tests/Interop/h2_graceful.py").path
         struct Outcome: Decodable { var status: Int?; var body: String; var goaway: Bool; var closed: Bool }
@@ -230,10 +223,10 @@ struct TLSInteropTests {
             tasks.addTask { try await group.run() }
             let port = try await server.listeningPort()
             async let client = runProcess(["/usr/bin/env", "python3", script, String(port), "/slow"], timeout: .seconds(60))
-            for await _ in entered { break }
+            await gate.waitUntilEntered()
             await group.triggerGracefulShutdown()
             try await Task.sleep(for: .milliseconds(200))
-            releaseContinuation.yield()
+            gate.release()
             let run = try await client
             let line = run.output.split(separator: "\n").last.map(String.init) ?? ""
             guard let outcome = try? JSONDecoder().decode(Outcome.self, from: Data(line.utf8)) else {
