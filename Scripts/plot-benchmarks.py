@@ -86,7 +86,8 @@ def main():
         panels.update(jmh_series(args.jmh))
     if args.wrk:
         for pair, configs in wrk_series(args.wrk).items():
-            title = {"whoami": "sample gateway GET /whoami (wrk)", "chain": "gateway → orders → inventory (wrk)"}.get(pair, pair)
+            title = {"whoami": "sample gateway GET /whoami (wrk)", "chain": "gateway → orders → inventory (wrk)",
+                     "peer": "side by side with Hummingbird (wrk)"}.get(pair, pair)
             panels[title] = configs
     if not panels:
         sys.exit("error: no latency data found in the inputs")

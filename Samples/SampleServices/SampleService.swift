@@ -52,7 +52,9 @@ public struct SampleService: Sendable {
                 Responses.bytes(metrics.render(), contentType: "text/plain; version=0.0.4")
             }
         }
-        let whoami: RouteHandler = { _, _, context in Responses.json(WhoAmI(service: name, auth: context.auth)) }
+        let whoami: RouteHandler = { _, _, context in
+            Responses.bytes(WhoAmI(service: name, auth: context.auth).jsonBytes, contentType: "application/json")
+        }
         for method in [HTTPRequest.Method.get, .post] {
             router.on(method, "/whoami", whoami)
             router.on(method, "/whoami/**", whoami)

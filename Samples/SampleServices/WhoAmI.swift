@@ -34,6 +34,37 @@ struct WhoAmI: Encodable, Sendable {
         self.chain = auth.chain
     }
 
+    /// The JSON text, written directly: the same bytes as `JSONEncoder` with sorted keys
+    /// gives (`user` as `null` when there is none, absent optionals left out), without its
+    /// cost on a route every benchmark and health check calls.
+    var jsonBytes: [UInt8] {
+        var out = JSONText()
+        out.object { object in
+            object.member("caller") { value in
+                guard let caller else { return value.null() }
+                value.object { fields in
+                    fields.optional("clientId", caller.clientId)
+                    fields.member("kind") { $0.string(caller.kind) }
+                    fields.optional("principal", caller.principal)
+                    fields.member("scopes") { $0.strings(caller.scopes) }
+                    fields.optional("sub", caller.sub)
+                    fields.optional("username", caller.username)
+                }
+            }
+            object.member("chain") { $0.strings(chain) }
+            object.member("service") { $0.string(service) }
+            object.member("user") { value in
+                guard let user else { return value.null() }
+                value.object { fields in
+                    fields.member("groups") { $0.strings(user.groups) }
+                    fields.optional("sub", user.sub)
+                    fields.optional("username", user.username)
+                }
+            }
+        }
+        return out.bytes
+    }
+
     // `user` is always present, as `null` when there is none.
     enum CodingKeys: String, CodingKey { case service, caller, user, chain }
     func encode(to encoder: any Encoder) throws {

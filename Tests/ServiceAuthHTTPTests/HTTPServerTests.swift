@@ -297,4 +297,23 @@ struct HTTPServerTests {
             }
         }
     }
+
+    @Test("graceful shutdown closes idle keep-alive connections at once", .timeLimit(.minutes(1)))
+    func gracefulShutdownClosesIdleConnections() async throws {
+        // A long idle timeout: only the shutdown itself can close the connection in time.
+        var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
+        configuration.idleTimeout = .seconds(600)
+        let server = HTTPServer(configuration: configuration, router: Router())
+        let group = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = try await server.listeningPort()
+            try await RawConnection.connect(port: port).withSession { session in
+                #expect(try await session.get("/nothing-here")?.hasPrefix("HTTP/1.1 404") == true)
+                await group.triggerGracefulShutdown()
+                try await tasks.next()  // drained: the idle connection did not hold the server
+                #expect((try? await session.get("/nothing-here")) ?? nil == nil)
+            }
+        }
+    }
 }

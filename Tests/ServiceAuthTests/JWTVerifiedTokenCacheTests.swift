@@ -23,6 +23,29 @@ struct JWTVerifiedTokenCacheTests {
         #expect(cache.count == 2)
     }
 
+    @Test func aForgedTokenEndingLikeACachedOneIsVerifiedInFull() async throws {
+        // Entries are found by the token's tail (its signature): a token with a cached
+        // token's signature and another payload finds that entry, and must not be served it.
+        let cache = VerifiedTokenCache()
+        let verifier = Fixture.verifier(cache: cache)
+        let token = Mint.rs256(Fixture.claims())
+        _ = try await verifier.verify(token)
+        let parts = token.split(separator: ".")
+        let otherPayload = Mint.rs256(Fixture.claims(["sub": "mallory", "username": "mallory"])).split(separator: ".")[1]
+        let forged = "\(parts[0]).\(otherPayload).\(parts[2])"
+        #expect(forged.utf8.suffix(32).elementsEqual(token.utf8.suffix(32)))
+        #expect(await errorCode { try await verifier.verify(forged) } == "bad_signature")
+        // Same length, one byte changed inside the signature but not in its last 32 bytes.
+        var bytes = Array(token.utf8)
+        let inside = bytes.count - 40
+        bytes[inside] = bytes[inside] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        let altered = String(decoding: bytes, as: UTF8.self)
+        #expect(await errorCode { try await verifier.verify(altered) } != nil)
+        // The genuine token's entry is still there and still served.
+        #expect(try await verifier.verify(token).subject == "user-sub-1")
+        #expect(cache.count == 1)
+    }
+
     @Test func entriesExpireAtExp() async throws {
         let clock = TestClock()
         let cache = VerifiedTokenCache()

@@ -96,8 +96,10 @@ public struct PolicyDocument: Sendable, Hashable, Codable {
     /// - Returns: The decision.
     public func evaluate(action: String, resource: String) -> Decision {
         var allowed = false
+        // Actions match case-insensitively (IAM's rule); lowercased once, not per statement.
+        let action = action.lowercased()
         for statement in statements {
-            let actionMatches = statement.actions.contains { WildcardPattern.matches($0.lowercased(), action.lowercased()) }
+            let actionMatches = statement.actions.contains { WildcardPattern.matches($0.lowercased(), action) }
             guard actionMatches, statement.resources.contains(where: { WildcardPattern.matches($0, resource) }) else { continue }
             if statement.effect == .deny { return .explicitDeny }
             allowed = true

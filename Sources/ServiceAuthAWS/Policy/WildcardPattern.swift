@@ -8,17 +8,33 @@ import ServiceAuthCore
 public enum WildcardPattern {
     /// Whether `value` matches `pattern`.
     public static func matches(_ pattern: String, _ value: String) -> Bool {
-        let pattern = Array(pattern.unicodeScalars)
-        let value = Array(value.unicodeScalars)
-        var p = 0
-        var v = 0
+        // ARNs and actions are ASCII: match their bytes in place (a "character" is then one
+        // byte), without copying both into arrays of scalars on every request.
+        var pattern = pattern
+        var value = value
+        let ascii = pattern.withUTF8 { patternBytes in
+            value.withUTF8 { valueBytes -> Bool? in
+                guard patternBytes.allSatisfy({ $0 < 0x80 }), valueBytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return matches(patternBytes, valueBytes, any: UInt8(ascii: "?"), run: UInt8(ascii: "*"))
+            }
+        }
+        if let ascii { return ascii }
+        return matches(Array(pattern.unicodeScalars), Array(value.unicodeScalars), any: "?", run: "*")
+    }
+
+    /// The matcher over elements (bytes of ASCII text, or Unicode scalars).
+    private static func matches<Text: RandomAccessCollection>(
+        _ pattern: Text, _ value: Text, any: Text.Element, run: Text.Element
+    ) -> Bool where Text.Element: Equatable, Text.Index == Int {
+        var p = pattern.startIndex
+        var v = value.startIndex
         var starPattern = -1
         var starValue = 0
-        while v < value.count {
-            if p < pattern.count, pattern[p] == "?" || pattern[p] == value[v] {
+        while v < value.endIndex {
+            if p < pattern.endIndex, pattern[p] == any || pattern[p] == value[v] {
                 p += 1
                 v += 1
-            } else if p < pattern.count, pattern[p] == "*" {
+            } else if p < pattern.endIndex, pattern[p] == run {
                 starPattern = p
                 starValue = v
                 p += 1
@@ -30,7 +46,7 @@ public enum WildcardPattern {
                 return false
             }
         }
-        while p < pattern.count, pattern[p] == "*" { p += 1 }
-        return p == pattern.count
+        while p < pattern.endIndex, pattern[p] == run { p += 1 }
+        return p == pattern.endIndex
     }
 }

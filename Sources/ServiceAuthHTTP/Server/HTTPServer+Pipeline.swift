@@ -99,8 +99,10 @@ extension HTTPServer {
     /// The HTTP/1.1 pipeline, from the socket (or TLS) inwards: idle timer; raw-bytes side of
     /// the read deadlines; NIO's HTTP/1 encoder and decoder; the decoded-parts side of the read
     /// deadlines (before the pipelining handler, so it sees what the client sent, not what the
-    /// server has got round to); NIO's pipelining handler; parse errors → `400`/`431`;
-    /// keep-alive; `Host` validation; conversion to swift-http-types; idle close.
+    /// server has got round to); NIO's pipelining handler, which holds a pipelined request —
+    /// and its parse errors — back until the response ahead of it is complete, and closes
+    /// connections on graceful shutdown; parse errors → `400`/`431`, `Host` validation and
+    /// keep-alive (``HTTP1RequestGuard``); conversion to swift-http-types; idle close.
     static func configureHTTP1(
         _ channel: any Channel,
         configuration: HTTPServerConfiguration,
@@ -117,13 +119,15 @@ extension HTTPServer {
         try pipeline.addHandler(deadlines.bytesObserver)
         try pipeline.configureHTTPServerPipeline(
             withErrorHandling: false,
+            // Responses are swift-http-types values, whose field names are validated tokens
+            // and whose values are legalised (CR, LF and NUL cannot get in), so NIO's second
+            // check of every outgoing head would only cost a handler.
+            withOutboundHeaderValidation: false,
             withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
             withDecoderLimitConfiguration: limits
         )
         try pipeline.addHandler(deadlines.partsObserver, position: .before(pipeline.handler(type: HTTPServerPipelineHandler.self)))
-        try pipeline.addHandler(ProtocolErrorResponder())
-        try pipeline.addHandler(KeepAliveNormalizer())
-        try pipeline.addHandler(RequestHeadValidator())
+        try pipeline.addHandler(HTTP1RequestGuard())
         try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: configuration.tls != nil))
         try pipeline.addHandler(IdleConnectionCloser())
         return try ExchangeChannel(wrappingChannelSynchronously: channel)

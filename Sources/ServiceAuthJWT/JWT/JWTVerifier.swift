@@ -153,12 +153,11 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
         guard size <= largestTokenBytes else { throw .malformed("the token is larger than \(largestTokenBytes) bytes") }
         let date = now()
 
-        var digest: SHA256.Digest?
+        var cacheKey: TokenCacheKey?
         if let tokenCache {
-            var text = token
-            let key = text.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-            digest = key
-            if let cached = tokenCache.lookup(key, owner: ObjectIdentifier(cacheOwner), at: date) {
+            let key = TokenCacheKey(token)
+            cacheKey = key
+            if let cached = tokenCache.lookup(token, key: key, owner: ObjectIdentifier(cacheOwner), at: date) {
                 let issuer = issuers[cached.issuerPosition]
                 // Valid only while the key that verified it is still published: certainly so
                 // while the key set is unchanged, else look the key up again.
@@ -218,9 +217,9 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
         let verified = try ClaimRules(configuration: configuration, claims: jws.payload, payload: jws.payloadBytes, now: date)
             .verify(issuer: issText, keyID: key.keyID, algorithm: algorithm, token: token)
         try configuration.customCheck?(verified)
-        if let tokenCache, let digest {
+        if let tokenCache, let cacheKey {
             tokenCache.insert(
-                digest, token: verified, keyFingerprint: key.fingerprint, keyGeneration: keyGeneration,
+                cacheKey, token: verified, keyFingerprint: key.fingerprint, keyGeneration: keyGeneration,
                 owner: ObjectIdentifier(cacheOwner), issuerPosition: position, at: date
             )
         }

@@ -5,11 +5,12 @@ import ServiceAuthCore
 
 /// A bounded cache of verified tokens, so a token seen again skips parsing and the signature.
 ///
-/// Entries are keyed by the SHA-256 of the whole token (the cache never compares tokens
-/// themselves), expire no later than the token's `exp`, and are used only while the key that
-/// verified them is still published in the issuer's JWKS (checked on every hit by
-/// ``JWTVerifier``). A verifier's custom check still runs on each hit. Failures are never cached.
-/// When full, the least recently used token is evicted in constant time.
+/// Entries are found by the token's length and last 32 (signature) bytes and count as a hit
+/// only when the presented token equals the cached one byte for byte, compared in constant
+/// time (see ``TokenCacheKey``). They expire no later than the token's `exp`, and are used
+/// only while the key that verified them is still published in the issuer's JWKS (checked on
+/// every hit by ``JWTVerifier``). A verifier's custom check still runs on each hit. Failures
+/// are never cached. When full, the least recently used token is evicted in constant time.
 public final class VerifiedTokenCache: Sendable {
     /// A cached verification; a class, so a hit costs one retain rather than a copy of the token.
     final class Entry: Sendable {
@@ -22,6 +23,9 @@ public final class VerifiedTokenCache: Sendable {
         /// The position of the token's issuer in the owning verifier (saves a lookup per hit).
         let issuerPosition: Int
         let validUntil: Date
+
+        /// Whether `token` is the very token this entry verified.
+        func matches(_ token: String) -> Bool { constantTimeEquals(self.token.token, token) }
 
         init(token: VerifiedToken, keyFingerprint: SHA256.Digest, keyGeneration: Int, owner: ObjectIdentifier, issuerPosition: Int, validUntil: Date) {
             self.token = token
@@ -37,7 +41,7 @@ public final class VerifiedTokenCache: Sendable {
     public let maxEntries: Int
     /// The longest an entry is kept, even when the token lives longer.
     public let maxEntryLifetime: Duration
-    private let entries: Mutex<BoundedCache<SHA256.Digest, Entry>>
+    private let entries: Mutex<BoundedCache<TokenCacheKey, Entry>>
 
     /// Creates a cache.
     ///
@@ -56,19 +60,21 @@ public final class VerifiedTokenCache: Sendable {
     /// Forgets every cached token.
     public func removeAll() { entries.withLock { $0.removeAll() } }
 
-    func lookup(_ key: SHA256.Digest, owner: ObjectIdentifier, at date: Date) -> Entry? {
-        entries.withLock { entries in
-            guard let entry = entries.value(forKey: key, now: date) else { return nil }
-            return entry.owner == owner ? entry : nil
-        }
+    /// The entry of `token` for the verifier `owner`, if cached and unexpired.
+    func lookup(_ token: String, key: TokenCacheKey, owner: ObjectIdentifier, at date: Date) -> Entry? {
+        let found = entries.withLock { entries in entries.value(forKey: key, now: date) }
+        // Compared outside the lock; another token with the same tail is a miss (and is not
+        // removed: the entry still belongs to the token that was verified).
+        guard let found, found.owner == owner, found.matches(token) else { return nil }
+        return found
     }
 
-    func remove(_ key: SHA256.Digest) {
+    func remove(_ key: TokenCacheKey) {
         _ = entries.withLock { $0.removeValue(forKey: key) }
     }
 
     func insert(
-        _ key: SHA256.Digest, token: VerifiedToken, keyFingerprint: SHA256.Digest, keyGeneration: Int,
+        _ key: TokenCacheKey, token: VerifiedToken, keyFingerprint: SHA256.Digest, keyGeneration: Int,
         owner: ObjectIdentifier, issuerPosition: Int, at date: Date
     ) {
         let validUntil = min(token.expiresAt, date.addingTimeInterval(maxEntryLifetime.timeInterval))
