@@ -89,15 +89,13 @@ extension AuthorizationPolicy {
         let statements = rules.map { rule in
             (rule, PolicyDocument.Statement(effect: rule.effect, actions: [action], resources: [resource.pattern(method: rule.method, path: rule.path)]))
         }
-        let stagePrefix = resource.stageArn + "/"
         return document(action: action, resource: { input in
             // The method ARN of what the router will serve: HEAD is answered by GET routes,
             // and the path is the router's (empty segments dropped, segments decoded, `/` kept
             // encoded), so `//orders//1`, `/orders/1/` or `/orders/%31` cannot slip past a
             // `Deny` on `orders/1` that the handler for `orders/1` sits behind.
             let method: HTTPRequest.Method = input.request.method == .head ? .get : input.request.method
-            // `resource.methodArn(method:path:)`, with the stage's prefix built once, not per request.
-            return stagePrefix + method.rawValue + "/" + String(canonicalResourcePath(input.request.path ?? "/").dropFirst())
+            return resource.methodArn(method: method, path: canonicalResourcePath(input.request.path ?? "/"))
         }) { auth in
             guard let caller = auth.caller else { return PolicyDocument(statements: []) }
             return PolicyDocument(statements: statements.filter { $0.0.applies(to: caller) }.map(\.1))

@@ -60,7 +60,7 @@ public struct AuthFailure: Error, Sendable, Hashable, CustomStringConvertible {
         fields[.contentType] = "application/json"
         fields[.cacheControl] = "no-store"
         for challenge in challenges { fields.append(HTTPField(name: .wwwAuthenticate, value: challenge.headerValue)) }
-        let body = Array(#"{"error":"\#(JSONString.escape(code))","message":"\#(JSONString.escape(message))"}"#.utf8)
+        let body = JSONString.errorBody(code: code, message: message)
         fields[.contentLength] = String(body.count)
         return (HTTPResponse(status: status, headerFields: fields), body)
     }
@@ -113,6 +113,17 @@ package enum JSONString {
                 bytes.append(byte)
             }
         }
+    }
+
+    /// The package's error body, `{"error":"<code>","message":"..."}`: what ``AuthFailure``
+    /// responses and the server's own errors (`Responses.error`) carry.
+    package static func errorBody(code: String, message: String) -> [UInt8] {
+        var bytes = Array(#"{"error":""#.utf8)
+        appendEscaped(code, to: &bytes)
+        bytes.append(contentsOf: #"","message":""#.utf8)
+        appendEscaped(message, to: &bytes)
+        bytes.append(contentsOf: #""}"#.utf8)
+        return bytes
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {

@@ -82,10 +82,17 @@ final class HTTP1RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func answerAndClose(context: ChannelHandlerContext, status: HTTPResponseStatus) {
-        let headers = HTTPHeaders([("connection", "close"), ("content-length", "0")])
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        Self.writeClosingResponse(status, context: context)
         context.close(promise: nil)
+    }
+
+    /// Writes an empty `status` response with `Connection: close` from below the conversion to
+    /// swift-http-types (the handlers that refuse a connection: this one, the read deadlines).
+    /// The caller closes the connection.
+    static func writeClosingResponse(_ status: HTTPResponseStatus, context: ChannelHandlerContext) {
+        let headers = HTTPHeaders([("connection", "close"), ("content-length", "0")])
+        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
     }
 }
 

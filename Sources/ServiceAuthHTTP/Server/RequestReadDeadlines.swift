@@ -8,15 +8,14 @@ import NIOHTTP1
 /// Two handlers share it, both created per connection: ``RequestBytesObserver`` in front of
 /// the HTTP decoder sees raw bytes (a request head starts with its first byte) and the reads the
 /// server asks for; ``RequestPartsObserver`` right after the decoder sees heads and body bytes
-/// as the client sends them, before anything that could hold them back (NIO's pipelining
-/// handler holds pipelined requests while a response is in progress), so the deadlines measure
-/// the client, never the server's queue.
+/// as the client sends them. It sits before `HTTPServerPipelineHandler`, which holds pipelined
+/// requests back while a response is in progress, so the deadlines measure the client, never the
+/// server's queue.
 ///
 /// A deadline's clock runs only while the server is waiting for the client: a `read()` has
-/// reached the front of the pipeline, no bytes have answered it yet, and every earlier request
-/// on the connection has been answered. While the server is not reading (the pipelining
-/// handler and `NIOAsyncChannel` withhold reads while earlier work is pending), and while a
-/// pipelined request waits behind one the server is still working on, the clock stops, so a
+/// reached the front of the pipeline and no bytes have answered it yet. While the server is not
+/// reading — `HTTPServerPipelineHandler` withholds reads until a response is complete,
+/// `NIOAsyncChannel` withholds them when the handler does not consume — the clock stops, so a
 /// slow server never gets a client's connection killed. The body deadline restarts with every
 /// body byte; chunk framing, extensions and trailers are not progress.
 ///
@@ -36,12 +35,9 @@ final class RequestReadDeadlines {
     private var phase = Phase.betweenRequests
     /// When the current phase expires, if the server keeps waiting for the client until then.
     private var deadline: NIODeadline?
-    /// Since when the clock has been stopped (only tracked while a deadline runs).
-    private var pausedSince: NIODeadline?
-    /// A `read()` reached the front of the pipeline and no bytes have answered it yet.
+    /// Since when the server has not been reading (only tracked while a deadline runs).
+    private var notReadingSince: NIODeadline?
     private var readOutstanding = false
-    /// Requests whose head arrived and whose response has not been written completely.
-    private var unansweredRequests = 0
     private var responseInProgress = false
     private var timer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
@@ -55,7 +51,7 @@ final class RequestReadDeadlines {
     /// The handler for the front of the pipeline, before the HTTP decoder.
     var bytesObserver: RequestBytesObserver { RequestBytesObserver(self) }
 
-    /// The handler for right after the HTTP decoder.
+    /// The handler for right after the HTTP decoder, before `HTTPServerPipelineHandler`.
     var partsObserver: RequestPartsObserver { RequestPartsObserver(self) }
 
     // MARK: Events from the handlers
@@ -67,17 +63,20 @@ final class RequestReadDeadlines {
             phase = .head
             arm(headerTimeout)
         case .head, .body:
-            updateClock()
+            if deadline != nil { notReadingSince = .now() }
         }
     }
 
     fileprivate func readRequested() {
         readOutstanding = true
-        updateClock()
+        if let since = notReadingSince, let current = deadline {
+            // The server was not reading: that time is not the client's.
+            deadline = current + (.now() - since)
+        }
+        notReadingSince = nil
     }
 
     fileprivate func headReceived() {
-        unansweredRequests += 1
         phase = .body
         arm(bodyTimeout)
     }
@@ -89,16 +88,12 @@ final class RequestReadDeadlines {
     fileprivate func endReceived() {
         phase = .betweenRequests
         deadline = nil
-        pausedSince = nil
+        notReadingSince = nil
     }
 
     fileprivate func responseHeadWritten() { responseInProgress = true }
 
-    fileprivate func responseEndWritten() {
-        responseInProgress = false
-        unansweredRequests = max(0, unansweredRequests - 1)
-        updateClock()
-    }
+    fileprivate func responseEndWritten() { responseInProgress = false }
 
     fileprivate func attach(_ context: ChannelHandlerContext) { self.context = context }
 
@@ -115,31 +110,8 @@ final class RequestReadDeadlines {
         let now = NIODeadline.now()
         let expiry = now + timeout
         deadline = expiry
-        pausedSince = nil
-        updateClock(now: now)
+        notReadingSince = readOutstanding ? nil : now
         if timer == nil { schedule(at: expiry) }
-    }
-
-    /// Whether the request being read waits behind an earlier one the server has not
-    /// answered yet (pipelining): until then its time is the server's, not the client's.
-    private var isBehindUnansweredRequest: Bool {
-        unansweredRequests > (phase == .body ? 1 : 0)
-    }
-
-    /// Stops or restarts the clock after any change of what it depends on: it runs only while
-    /// the server is reading and has answered every request before the one being read.
-    private func updateClock(now: NIODeadline = .now()) {
-        guard let current = deadline else {
-            pausedSince = nil
-            return
-        }
-        if !readOutstanding || isBehindUnansweredRequest {
-            if pausedSince == nil { pausedSince = now }
-        } else if let since = pausedSince {
-            // The pause was the server's: that time is not the client's.
-            deadline = current + (now - since)
-            pausedSince = nil
-        }
     }
 
     private func schedule(at time: NIODeadline) {
@@ -151,9 +123,9 @@ final class RequestReadDeadlines {
         timer = nil
         guard let deadline else { return }
         let now = NIODeadline.now()
-        if let since = pausedSince {
-            // The clock is stopped. If the client was already late when it stopped, it is
-            // late; otherwise its remaining time starts again when the clock does.
+        if let since = notReadingSince {
+            // The server is not reading. If the client was already late when it stopped, it
+            // is late; otherwise its remaining time starts again when reading resumes.
             if deadline <= since { return expire() }
             schedule(at: now + (deadline - since))
         } else if now >= deadline {
@@ -169,11 +141,7 @@ final class RequestReadDeadlines {
         guard let context else { return }
         logger.debug("request read deadline expired", metadata: ["phase": "\(phase == .head ? "head" : "body")"])
         deadline = nil
-        if !responseInProgress {
-            let headers = HTTPHeaders([("connection", "close"), ("content-length", "0")])
-            context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .requestTimeout, headers: headers))), promise: nil)
-            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
-        }
+        if !responseInProgress { HTTP1RequestGuard.writeClosingResponse(.requestTimeout, context: context) }
         context.close(promise: nil)
     }
 }

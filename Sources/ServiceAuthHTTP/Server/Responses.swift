@@ -39,7 +39,6 @@ public enum Responses {
     public static func error(_ code: String, message: String, status: HTTPResponse.Status) -> (HTTPResponse, MessageBody) {
         // Written directly (the same bytes `json` would give): errors are what floods of bad
         // requests get, and a `JSONEncoder` per response was most of their cost.
-        let body = #"{"error":"\#(JSONString.escape(code))","message":"\#(JSONString.escape(message))"}"#
-        return bytes(Array(body.utf8), contentType: "application/json", status: status)
+        bytes(JSONString.errorBody(code: code, message: message), contentType: "application/json", status: status)
     }
 }
