@@ -263,6 +263,26 @@ struct RouteSecurityTests {
         #expect(response.status == .methodNotAllowed)
     }
 
+    @Test("a route literal matches its own bytes only: a canonically equivalent spelling is not the route")
+    func literalsMatchByteForByte() async throws {
+        // KELVIN SIGN (U+212A) is canonically equivalent to K, so `==` on strings says
+        // "\u{212A}eys" == "Keys"; the policy's method ARN keeps the bytes, so a router that
+        // matched it would serve `/Keys` behind a Deny written for `Keys`.
+        let security = RouteSecurity(
+            [BearerTokenAuthenticator(verifier: FixedTokenVerifier(["t-reader": ExecuteAPIPolicyTests.reader]))],
+            policy: .executeAPI(ExecuteAPIPolicyTests.api, rules: [.allow(scope: "orders/read", method: "*", path: "*"), .deny(method: "GET", path: "Keys")]))
+        var router = Router()
+        router.on(.get, "/Keys", security: security) { _, _, _ in Responses.text("keys") }
+        #expect(router.resolve(method: .get, path: "/Keys").pattern == "/Keys")
+        #expect(router.resolve(method: .get, path: "/\u{212A}eys").pattern == nil)
+        router.on(.get, "/caf\u{E9}", security: security) { _, _, _ in Responses.text("menu") }
+        #expect(router.resolve(method: .get, path: "/cafe\u{301}").pattern == nil, "NFD is not the NFC route")
+        // A `?` followed by a combining mark is one Character but still starts the query.
+        #expect(router.resolve(method: .get, path: "/Keys?\u{301}=1").pattern == "/Keys")
+        #expect(RequestPath.split("/a?\u{301}=1") == ("/a", "\u{301}=1"))
+        #expect(RequestPath.segments("/\u{301}a/b") == ["\u{301}a", "b"])
+    }
+
     @Test("SigV4 presence is read as the verifier reads the query", arguments: [
         ("/r?X-Amz-Algorithm=AWS4-HMAC-SHA256", true), ("/r?X-Amz-%41lgorithm=AWS4-HMAC-SHA256", true), ("/r?a=1&X-Amz-Signature=ab", true),
         ("/r?X-Amz-Algorithmx=1", false), ("/r?q=X-Amz-Algorithm", false), ("/r", false),

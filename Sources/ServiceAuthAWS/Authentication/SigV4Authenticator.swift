@@ -73,7 +73,7 @@ public struct SigV4Authenticator: Authenticator {
         if let value = authorization.first, value.utf8.count >= 5, value.utf8.prefix(5).map({ $0 & 0xDF }).elementsEqual("AWS4-".utf8.map { $0 & 0xDF }) {
             return true
         }
-        guard let query = SigV4Canonical.split(target: request.path ?? "/").query else { return false }
+        guard let query = RequestPath.split(request.path ?? "/").query else { return false }
         return SigV4Canonical.parameters(ofQuery: query).contains { parameter in
             ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature"].contains { parameter.name.elementsEqual($0.utf8) }
         }

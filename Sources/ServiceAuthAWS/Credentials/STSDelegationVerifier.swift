@@ -93,7 +93,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         self.cache = Cache(capacity: max(1, configuration.cacheCapacity))
         if case let url = configuration.stsEndpoint, url.isAbsoluteHTTPURL {
             let request = HTTPRequest(method: .get, url: url)
-            let path = SigV4Canonical.split(target: request.path ?? "/").path
+            let path = RequestPath.split(request.path ?? "/").path
             self.endpoint = (request.scheme ?? "https", (request.authority ?? "").lowercased(), path.isEmpty ? "/" : String(path))
         } else {
             self.endpoint = nil
@@ -136,7 +136,7 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         var request = HTTPRequest(method: .get, url: url)
         guard let endpoint, request.scheme == endpoint.scheme, request.authority?.lowercased() == endpoint.authority
         else { throw Self.failure(.accessDenied, "the delegation token does not point at the trusted STS endpoint") }
-        let (path, query) = SigV4Canonical.split(target: request.path ?? "/")
+        let (path, query) = RequestPath.split(request.path ?? "/")
         guard path == endpoint.path || (path.isEmpty && endpoint.path == "/") else {
             throw Self.failure(.accessDenied, "the delegation token does not point at the trusted STS endpoint")
         }

@@ -109,7 +109,7 @@ func canonicalResourcePath(_ path: String) -> String {
     let segments = RequestPath.segments(path).map { segment in
         let decoded = RequestPath.decoded(segment)
         // A segment left as it was (nothing to decode, or not valid encoding) is kept verbatim.
-        return decoded == segment ? decoded : decoded.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
+        return decoded.utf8.elementsEqual(segment.utf8) ? decoded : decoded.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
     }
     return "/" + segments.joined(separator: "/")
 }

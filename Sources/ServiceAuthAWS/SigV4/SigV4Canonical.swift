@@ -72,12 +72,6 @@ enum SigV4Canonical {
         return output
     }
 
-    /// Splits a request target (`/path?query`) into path and query.
-    static func split(target: String) -> (path: Substring, query: Substring?) {
-        guard let mark = target.firstIndex(of: "?") else { return (target[...], nil) }
-        return (target[..<mark], target[target.index(after: mark)...])
-    }
-
     /// The canonical URI.
     ///
     /// - Standard services: remove dot segments and empty segments (as botocore does), then

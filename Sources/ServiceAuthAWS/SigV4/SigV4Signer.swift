@@ -149,7 +149,7 @@ public struct SigV4Signer: Sendable {
             request.headerFields[Self.xAmzContentSHA256] = hash
         }
         let signedHeaders = signedHeaderNames(request)
-        let (path, query) = SigV4Canonical.split(target: request.path ?? "/")
+        let (path, query) = RequestPath.split(request.path ?? "/")
         let canonical = SigV4Canonical.canonicalRequest(
             method: request.method.rawValue,
             uri: SigV4Canonical.canonicalURI(path, s3: configuration.s3Variant),
@@ -221,7 +221,7 @@ public struct SigV4Signer: Sendable {
         if let token = credentials.sessionToken, configuration.signsSessionToken {
             added.append(("X-Amz-Security-Token", token))
         }
-        let (path, query) = SigV4Canonical.split(target: request.path ?? "/")
+        let (path, query) = RequestPath.split(request.path ?? "/")
         var queryText = String(query ?? "")
         for (name, value) in added {
             if !queryText.isEmpty { queryText += "&" }

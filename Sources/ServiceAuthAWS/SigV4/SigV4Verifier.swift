@@ -174,7 +174,7 @@ public struct SigV4Verifier: Sendable {
     }
 
     private func verify(_ request: HTTPRequest, bodyDigest: BodyDigest, localPort: Int?) async throws(SigV4Error) -> SigV4VerifiedRequest {
-        let (path, query) = SigV4Canonical.split(target: request.path ?? "/")
+        let (path, query) = RequestPath.split(request.path ?? "/")
         let parameters = SigV4Canonical.parameters(ofQuery: query ?? "")
         let authorizations = request.headerFields[values: .authorization]
         let isPresigned = parameters.contains { $0.name.elementsEqual("X-Amz-Algorithm".utf8) }

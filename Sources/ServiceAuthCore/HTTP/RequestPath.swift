@@ -1,14 +1,33 @@
 /// The path part of a request target, shared by everything that routes or authorizes on it.
+///
+/// Everything here works on the target's UTF-8 bytes, never on `Character`s: Swift compares
+/// and splits strings by grapheme cluster under canonical equivalence, so `"\u{212A}eys" ==
+/// "Keys"` (KELVIN SIGN) and `"?\u{301}"` is one `Character` that is not `"?"`. The router, the
+/// policies and SigV4 must all see the same path, and byte-wise they do.
 package enum RequestPath {
-    /// `target` up to (not including) the first `?`: the path without its query.
+    /// `target` up to (not including) the first `?` byte: the path without its query.
     package static func withoutQuery(_ target: String) -> Substring {
-        target[..<(target.firstIndex(of: "?") ?? target.endIndex)]
+        let bytes = target.utf8
+        return Substring(bytes[..<(bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex)])
     }
 
-    /// The path's segments as the router matches them: the query dropped, empty segments
-    /// (`//`, a trailing `/`) omitted.
+    /// `target` split at its first `?` byte into path and query (`nil` when there is no `?`).
+    package static func split(_ target: String) -> (path: Substring, query: Substring?) {
+        let bytes = target.utf8
+        guard let mark = bytes.firstIndex(of: UInt8(ascii: "?")) else { return (target[...], nil) }
+        return (Substring(bytes[..<mark]), Substring(bytes[bytes.index(after: mark)...]))
+    }
+
+    /// The path's segments as the router matches them: the query dropped, split at `/` bytes,
+    /// empty segments (`//`, a trailing `/`) omitted.
     package static func segments(_ target: String) -> [Substring] {
-        withoutQuery(target).split(separator: "/", omittingEmptySubsequences: true)
+        withoutQuery(target).utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init)
+    }
+
+    /// Whether a request segment is exactly `literal`, byte for byte (not under Unicode
+    /// canonical equivalence, which `==` on strings applies).
+    package static func segment(_ segment: Substring, is literal: String) -> Bool {
+        segment.utf8.elementsEqual(literal.utf8)
     }
 
     /// A segment percent-decoded, or the segment itself when it is not valid percent-encoding

@@ -153,7 +153,7 @@ public struct Router: Sendable {
             case .rest:
                 return parameters
             case .literal(let literal):
-                guard index < path.count, path[index] == literal else { return nil }
+                guard index < path.count, RequestPath.segment(path[index], is: literal) else { return nil }
             case .anySegment:
                 guard index < path.count else { return nil }
             case .parameter(let name):

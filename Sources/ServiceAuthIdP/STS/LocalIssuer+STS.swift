@@ -49,9 +49,7 @@ extension LocalIssuer {
             }
             encoded = body[...]
         } else {
-            let path = request.path ?? "/"
-            let query = path.firstIndex(of: "?").map { path[path.index(after: $0)...] } ?? ""
-            encoded = Array(query.utf8)[...]
+            encoded = Array((RequestPath.split(request.path ?? "/").query ?? "").utf8)[...]
         }
         guard let fields = FormFields(encoded: encoded) else { throw .malformedQueryString() }
         if let repeated = fields.repeatedNames.first {
