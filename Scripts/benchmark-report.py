@@ -44,7 +44,7 @@ def scale(name):
 
     JMH exports are per iteration: throughput in thousands when the factor is 1,000, time in
     µs per iteration of 1,000 operations. Dividing brings both back to one operation."""
-    if name.startswith(("JWT ", "SigV4 ")) or "cache hit" in name or name.endswith("8 connections"):
+    if name.startswith(("JWT ", "SigV4 ", "RouteSecurity.run ")) or "cache hit" in name or name.endswith("8 connections"):
         return 1000
     return 1
 
@@ -71,7 +71,7 @@ def suite_tables(results):
                 return fmt(None if value is None else value / k, digits)
 
             # Only these suites measure mallocs; the exporter repeats earlier metrics for others.
-            measured = name.startswith(("JWT ", "SigV4 ")) or name.endswith("(cache hit)")
+            measured = name.startswith(("JWT ", "SigV4 ", "RouteSecurity.run ")) or name.endswith(("(cache hit)", "1 connection"))
             mallocs = pct(r["mallocs"], 50) if measured else None
             print(f"| {name} | {fmt(None if pct(r['throughput'], 50) is None else pct(r['throughput'], 50) * k)} | "
                   f"{per_op(pct(r['time'], 50))} | {per_op(pct(r['time'], 99))} | {per_op(mallocs, 1) if mallocs is not None else '–'} |")
@@ -146,6 +146,20 @@ def targets_table(results):
             lambda v: v >= 0.9, "with / without throughput", ratio(results, jwt, base, best=True))
         add(f"(no target) in-process server with SigV4 auth vs without ({connections})", ratio(results, sig, base),
             lambda v: True, "with / without throughput", ratio(results, sig, base, best=True))
+    def mallocs(name):
+        r = results.get(name)
+        value = pct(r["mallocs"], 50) if r else None
+        return None if value is None else value / scale(name)
+
+    def add_mallocs(target, name, base):
+        a, b = mallocs(name), mallocs(base)
+        rows.append((target, "–" if a is None or b is None else f"{a - b:.1f} ({a:.1f} − {b:.1f})", "(info)", "mallocs / request, difference"))
+
+    add_mallocs("(no target) allocations of the auth layer per request: bearer JWT (cache on) over HTTP",
+                "HTTP GET /whoami, bearer JWT (cache on), 1 connection", "HTTP GET /whoami, no auth, bearer header sent, 1 connection")
+    for mode in ["bearer JWT (cache on)", "bearer JWT (cache on) + executeAPI policy", "SigV4"]:
+        add_mallocs(f"(no target) allocations of the auth layer per request, in process: {mode}",
+                    f"RouteSecurity.run in process, {mode}", "RouteSecurity.run in process, public route (no auth)")
     cold = results.get("Tokens cold start, 1000 concurrent callers")
     if cold:
         calls = pct(cold["calls"], 100)

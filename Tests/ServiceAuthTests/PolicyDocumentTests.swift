@@ -11,9 +11,23 @@ struct PolicyDocumentTests {
         ("a*c", "ab", false), ("a?c", "abc", true), ("a?c", "ac", false), ("orders/*", "orders/1/items", true),
         ("orders/*", "orders", false), ("*a*a*a*a*a*a*b", String(repeating: "a", count: 200), false),
         ("exact", "exact", true), ("exact", "Exact", false),
+        // A `*` in the value is text; the pattern's `*` stays a wildcard over it.
+        ("orders/*/secret", "orders/*/a/secret", true), ("a*", "a*", true), ("*x", "**x", true), ("a*c", "a*bc", true), ("a?c", "a*c", true),
+        // Non-ASCII: `?` is one scalar (é is two UTF-8 bytes), `*` any run of scalars.
+        ("caf?", "caf\u{E9}", true), ("caf??", "caf\u{E9}", false), ("caf*", "caf\u{E9}", true), ("*\u{E9}", "caf\u{E9}", true),
+        ("*\u{E9}*", "\u{E8}\u{E9}\u{EA}", true), ("*\u{E9}", "caf\u{E8}", false), ("\u{1F600}?", "\u{1F600}\u{1F601}", true),
     ])
     func wildcard(pattern: String, value: String, expected: Bool) {
         #expect(WildcardPattern.matches(pattern, value) == expected)
+    }
+
+    @Test("wildcards ignoring case fold letters only", arguments: [
+        ("Execute-API:*", "execute-api:Invoke", true), ("execute-api:invoke", "EXECUTE-API:INVOKE", true),
+        ("s3:Get?bject", "S3:GETOBJECT", true), ("a[b", "A{B", false), ("a@b", "a`b", false), ("a_b", "a\u{7F}b", false),
+        ("caf\u{C9}:*", "caf\u{E9}:x", true), ("caf\u{C9}", "cafe", false),
+    ])
+    func wildcardIgnoringCase(pattern: String, value: String, expected: Bool) {
+        #expect(WildcardPattern.matches(pattern, value, ignoringCase: true) == expected)
     }
 
     @Test("explicit deny wins over allow; no match is an implicit deny")

@@ -319,6 +319,14 @@ struct RouteSecurityTests {
         #expect(BearerToken.extract(from: fields) == expected)
     }
 
+    @Test("b64token bytes are exactly RFC 6750's, for every byte value")
+    func tokenBytes() {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=".utf8)
+        for byte in UInt8.min...UInt8.max {
+            #expect(BearerToken.isTokenByte(byte) == allowed.contains(byte), "byte \(byte)")
+        }
+    }
+
     @Test("two Authorization headers are refused")
     func duplicateHeaders() {
         var fields = HTTPFields()
@@ -367,6 +375,49 @@ struct ExecuteAPIPolicyTests {
             policy: .executeAPI(Self.api, rules: [.allow(scope: "orders/read", method: "GET", path: "orders/*"), .deny(method: "*", path: "orders/1")]))
         #expect(try await run(security, method: method, path: path, headers: bearer("t-reader")).0.status == .forbidden)
         #expect(try await run(security, method: method, path: path.replacingOccurrences(of: "1", with: "2"), headers: bearer("t-reader")).0.status == .ok)
+    }
+
+    @Test("a `*` spelled into the path (%2A) does not dodge a Deny whose pattern has a `*` there")
+    func encodedStarDoesNotDodgeADeny() async throws {
+        let security = RouteSecurity(
+            [BearerTokenAuthenticator(verifier: FixedTokenVerifier(["t-reader": Self.reader]))],
+            policy: .executeAPI(Self.api, rules: [.allow(scope: "orders/read", method: "GET", path: "*"), .deny(method: "GET", path: "orders/*/secret")]))
+        for path in ["/orders/7/a/secret", "/orders/%2A/a/secret", "/orders/%2a/secret", "/orders/*/a/secret"] {
+            #expect(try await run(security, path: path, headers: bearer("t-reader")).0.status == .forbidden, "\(path)")
+        }
+        #expect(try await run(security, path: "/orders/%2A/a/public", headers: bearer("t-reader")).0.status == .ok)
+    }
+
+    @Test("a stage ARN with a wildcard in it is matched in full, as IAM matches the whole ARN")
+    func wildcardInTheStageArn() async throws {
+        // The statements' resources are `arn:…:a*b/prod/GET/x`: as IAM reads them, the `*`
+        // spans into the path, so `GET /b/prod/GET/x` is allowed too. Comparing only
+        // `GET/x` with `GET/b/prod/GET/x` (the shortcut for literal stage ARNs) would not be
+        // IAM's answer.
+        let api = ExecuteAPIResource(region: "us-east-1", accountId: "123456789012", apiId: "a*b", stage: "prod")
+        let security = RouteSecurity(
+            [BearerTokenAuthenticator(verifier: FixedTokenVerifier(["t-reader": Self.reader]))],
+            policy: .executeAPI(api, rules: [.allow(method: "GET", path: "x"), .deny(method: "*", path: "y")]))
+        #expect(try await run(security, path: "/x", headers: bearer("t-reader")).0.status == .ok)
+        #expect(try await run(security, path: "/b/prod/GET/x", headers: bearer("t-reader")).0.status == .ok)
+        #expect(try await run(security, path: "/y", headers: bearer("t-reader")).0.status == .forbidden)
+        #expect(try await run(security, method: .post, path: "/x", headers: bearer("t-reader")).0.status == .forbidden)
+    }
+
+    @Test("the canonical path's shortcut for paths already canonical agrees with splitting and re-joining")
+    func canonicalPathShortcut() {
+        #expect(canonicalResourcePath("/orders/1?x=1") == "/orders/1")
+        #expect(canonicalResourcePath("/") == "/")
+        #expect(canonicalResourcePath("") == "/")
+        #expect(canonicalResourcePath("//orders//1/") == "/orders/1")
+        // Every path of up to five characters over the alphabet that matters.
+        let alphabet = ["/", "a", "%", "2", "F", "?"]
+        var paths = [""]
+        for _ in 0..<5 { paths += paths.filter { $0.count == paths.last!.count }.flatMap { path in alphabet.map { path + $0 } } }
+        #expect(paths.count == 9_331)
+        for path in paths {
+            #expect(canonicalResourcePath(path).utf8.elementsEqual(canonicalResourcePathBySegments(path).utf8), "\(path)")
+        }
     }
 
     @Test("missing, malformed and invalid tokens are 401 with their challenges")

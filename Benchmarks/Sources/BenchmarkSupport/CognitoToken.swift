@@ -1,5 +1,5 @@
 public import Foundation
-public import ServiceAuth
+import ServiceAuth
 
 /// The claims of a Cognito user-pool access token, as Cognito issues them (field names and
 /// value shapes copied from a real token; values are fixed so every run signs the same bytes).

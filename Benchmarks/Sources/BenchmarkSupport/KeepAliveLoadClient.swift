@@ -1,6 +1,6 @@
-public import NIOCore
+import NIOCore
 import NIOHTTP1
-public import NIOPosix
+import NIOPosix
 
 /// A lean HTTP/1.1 load generator: `connections` keep-alive connections to one server, each
 /// sending one request at a time (no pipelining), so the measured cost is the server's and the

@@ -3,7 +3,9 @@
 //   perf record -e cpu-clock -g Benchmarks/.build/release/ProfileHarness verify-rs256 40000
 //   perf report --no-children --sort dso,symbol
 // Modes: verify-rs256, verify-es256, cached-rs256, raw-rs256, sigv4-verify-get,
-// middleware-jwt (RouteSecurity.run with BearerTokenAuthenticator, the token cache on, no HTTP).
+// middleware-jwt (RouteSecurity.run with BearerTokenAuthenticator, the token cache on, no HTTP),
+// middleware-executeapi (the same with the gateway's executeAPI policy), middleware-public
+// (RouteSecurity.public: the baseline a route without auth pays).
 // (valgrind 3.19 cannot read the DWARF 5 debug info Swift 6.3 emits; perf with the software
 // cpu-clock event works where hardware counters are not available.)
 import BenchmarkSupport
@@ -34,7 +36,19 @@ let lastDot = token.lastIndex(of: ".")!
 let signingInput = Array(token[..<lastDot].utf8)
 let signature = _RSA.Signing.RSASignature(rawRepresentation: Base64URL.decode(String(token[token.index(after: lastDot)...]))!)
 
-let security = RouteSecurity([BearerTokenAuthenticator(verifier: verifier, cachesVerifiedTokens: true)])
+let security: RouteSecurity =
+    switch mode {
+    case "middleware-public": .public
+    case "middleware-executeapi":
+        // The gateway sample's authorizer: any valid token may call /whoami.
+        RouteSecurity(
+            [BearerTokenAuthenticator(verifier: verifier, cachesVerifiedTokens: true)],
+            policy: .executeAPI(ExecuteAPIResource(region: "us-east-1", accountId: "123456789012", apiId: "local", stage: "prod"), rules: [
+                .allow(scope: "orders/read", method: "GET", path: "orders/*"), .allow(scope: "orders/write", method: "POST", path: "orders"),
+                .allow(method: "*", path: "whoami"), .allow(method: "*", path: "whoami/*"),
+            ]))
+    default: RouteSecurity([BearerTokenAuthenticator(verifier: verifier, cachesVerifiedTokens: true)])
+    }
 let bearerRequest = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1", path: "/whoami",
                                 headerFields: [.authorization: "Bearer \(token)"])
 

@@ -65,14 +65,17 @@ extension AuthorizationPolicy {
         _ document: @escaping @Sendable (_ auth: AuthContext) async throws -> PolicyDocument
     ) -> AuthorizationPolicy {
         AuthorizationPolicy { input in
-            let arn = resource(input)
-            switch try await document(input.auth).evaluate(action: action, resource: arn) {
-            case .allow: return .allow
-            case .explicitDeny, .implicitDeny:
-                let path = RequestPath.withoutQuery(input.request.path ?? "/")
-                return .deny(AuthorizationDenial(.missingScope, "the caller's policy does not allow \(input.request.method.rawValue) \(path)"))
+            switch try await document(input.auth).evaluate(action: action, resource: resource(input)) {
+            case .allow: .allow
+            case .explicitDeny, .implicitDeny: .deny(policyDenial(input))
             }
         }
+    }
+
+    /// The denial of a request no statement allows (or one denies).
+    private static func policyDenial(_ input: AuthorizationInput) -> AuthorizationDenial {
+        let path = RequestPath.withoutQuery(input.request.path ?? "/")
+        return AuthorizationDenial(.missingScope, "the caller's policy does not allow \(input.request.method.rawValue) \(path)")
     }
 
     /// API Gateway's Lambda-authorizer flow as a policy: `rules` that apply to the caller (by
@@ -85,31 +88,86 @@ extension AuthorizationPolicy {
     /// - Returns: The policy.
     public static func executeAPI(_ resource: ExecuteAPIResource, rules: [ExecuteAPIRule]) -> AuthorizationPolicy {
         let action = "execute-api:Invoke"
+        let arnPrefix = resource.stageArn + "/"
         // Each rule's statement is built once; a request only picks the ones that apply.
-        let statements = rules.map { rule in
-            (rule, PolicyDocument.Statement(effect: rule.effect, actions: [action], resources: [resource.pattern(method: rule.method, path: rule.path)]))
+        let compiled = rules.map { rule in
+            CompiledRule(
+                rule: rule, methodAndPath: "\(rule.method)/\(rule.path)",
+                statement: PolicyDocument.Statement(effect: rule.effect, actions: [action], resources: [resource.pattern(method: rule.method, path: rule.path)]))
         }
-        return document(action: action, resource: { input in
+        // Every statement's resource and every method ARN begin with the stage's ARN. When it
+        // holds no wildcard, a pattern matches an ARN exactly when the pattern's rest matches
+        // the ARN's rest, so only `METHOD/path` needs comparing; and the action, the same in
+        // every statement, need not be matched at all.
+        let stageIsLiteral = !arnPrefix.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
+        return AuthorizationPolicy { input in
+            guard let caller = input.auth.caller else { return .deny(policyDenial(input)) }
             // The method ARN of what the router will serve: HEAD is answered by GET routes,
             // and the path is the router's (empty segments dropped, segments decoded, `/` kept
             // encoded), so `//orders//1`, `/orders/1/` or `/orders/%31` cannot slip past a
             // `Deny` on `orders/1` that the handler for `orders/1` sits behind.
             let method: HTTPRequest.Method = input.request.method == .head ? .get : input.request.method
-            return resource.methodArn(method: method, path: canonicalResourcePath(input.request.path ?? "/"))
-        }) { auth in
-            guard let caller = auth.caller else { return PolicyDocument(statements: []) }
-            return PolicyDocument(statements: statements.filter { $0.0.applies(to: caller) }.map(\.1))
+            let path = canonicalResourcePath(input.request.path ?? "/")  // begins with its `/`
+            let applying = compiled.lazy.filter { $0.rule.applies(to: caller) }
+            let decision: PolicyDocument.Decision
+            if stageIsLiteral {
+                decision = evaluate(applying, methodAndPath: method.rawValue + path)
+            } else {
+                decision = PolicyDocument.evaluate(applying.map(\.statement), action: action, resource: arnPrefix + method.rawValue + path)
+            }
+            return decision == .allow ? .allow : .deny(policyDenial(input))
         }
     }
+
+    /// IAM's evaluation of execute-api statements by their `METHOD/path` alone (their stage
+    /// ARN and action being those of the request): an explicit deny wins, else an allow is
+    /// needed.
+    private static func evaluate(_ rules: some Sequence<CompiledRule>, methodAndPath: String) -> PolicyDocument.Decision {
+        var allowed = false
+        for compiled in rules where WildcardPattern.matches(compiled.methodAndPath, methodAndPath) {
+            if compiled.rule.effect == .deny { return .explicitDeny }
+            allowed = true
+        }
+        return allowed ? .allow : .implicitDeny
+    }
+}
+
+/// An ``ExecuteAPIRule`` with what evaluating it needs, built once per policy.
+private struct CompiledRule: Sendable {
+    var rule: ExecuteAPIRule
+    /// `METHOD/path` of the rule's resource pattern, after the stage ARN.
+    var methodAndPath: String
+    /// The rule as an IAM statement on the full method ARN.
+    var statement: PolicyDocument.Statement
 }
 
 /// A request path as the router sees it: empty segments dropped, each segment percent-decoded
 /// (a decoded `/` re-encoded, so it stays inside its segment), joined with `/`.
 func canonicalResourcePath(_ path: String) -> String {
+    let raw = RequestPath.withoutQuery(path)
+    // Most paths already are in that form: kept as they are, without splitting and joining.
+    if isCanonicalResourcePath(raw.utf8) { return String(raw) }
+    return canonicalResourcePathBySegments(path)
+}
+
+/// ``canonicalResourcePath(_:)`` the long way, for every path: split, decode, re-join.
+func canonicalResourcePathBySegments(_ path: String) -> String {
     let segments = RequestPath.segments(path).map { segment in
         let decoded = RequestPath.decoded(segment)
         // A segment left as it was (nothing to decode, or not valid encoding) is kept verbatim.
         return decoded.utf8.elementsEqual(segment.utf8) ? decoded : decoded.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "/", with: "%2F")
     }
     return "/" + segments.joined(separator: "/")
+}
+
+/// Whether `path` is already what ``canonicalResourcePath(_:)`` makes of it: a leading `/`, no
+/// empty segment, no trailing `/` (but `/` itself), nothing percent-encoded.
+private func isCanonicalResourcePath(_ path: Substring.UTF8View) -> Bool {
+    guard path.first == UInt8(ascii: "/") else { return false }
+    var previous = UInt8(ascii: "/")
+    for (offset, byte) in path.enumerated() where offset > 0 {
+        if byte == UInt8(ascii: "%") || (byte == UInt8(ascii: "/") && previous == UInt8(ascii: "/")) { return false }
+        previous = byte
+    }
+    return path.count == 1 || previous != UInt8(ascii: "/")
 }

@@ -95,11 +95,16 @@ public struct PolicyDocument: Sendable, Hashable, Codable {
     ///   - resource: The resource ARN (matched case-sensitively).
     /// - Returns: The decision.
     public func evaluate(action: String, resource: String) -> Decision {
+        Self.evaluate(statements, action: action, resource: resource)
+    }
+
+    /// IAM's evaluation over statements that need not be gathered into a document first
+    /// (``AuthorizationPolicy/executeAPI(_:rules:)`` picks the caller's per request).
+    static func evaluate(_ statements: some Sequence<Statement>, action: String, resource: String) -> Decision {
         var allowed = false
-        // Actions match case-insensitively (IAM's rule); lowercased once, not per statement.
-        let action = action.lowercased()
         for statement in statements {
-            let actionMatches = statement.actions.contains { WildcardPattern.matches($0.lowercased(), action) }
+            // Actions match case-insensitively (IAM's rule), compared in place without copies.
+            let actionMatches = statement.actions.contains { WildcardPattern.matches($0, action, ignoringCase: true) }
             guard actionMatches, statement.resources.contains(where: { WildcardPattern.matches($0, resource) }) else { continue }
             if statement.effect == .deny { return .explicitDeny }
             allowed = true

@@ -8,27 +8,51 @@ public import ServiceContextModule
 /// `ServiceContext`, a task local). Outbound client middleware reads it there to propagate
 /// the end user's token and the identity chain to the next hop.
 public struct AuthContext: Sendable, Hashable {
+    /// The values, shared by copies of this context until one of them changes (copy on
+    /// write). A request's context is copied into its task local, its policy input and its
+    /// handler's `RequestContext`; copying one reference is far cheaper than copying three
+    /// identities field by field.
+    private var storage: Storage
+
     /// Who called this service directly: a user, another service, an IAM role — or, when no
     /// token or signature proved one, the ``workload`` the connection's certificate proved
     /// (``RouteSecurity`` makes that choice once all the route's authenticators ran).
-    public var caller: Identity?
+    public var caller: Identity? {
+        get { storage.values.caller }
+        set { uniqueStorage().values.caller = newValue }
+    }
     /// The workload the connection's client certificate proved (mutual TLS, verified against
     /// the server's CA by the handshake; see ``MutualTLSAuthenticator``), beside whatever
     /// token or signature proved ``caller``. It is not a second caller credential: it says
     /// which machine the request came from, the token says who (or which client) it is for.
-    public var workload: Identity?
+    public var workload: Identity? {
+        get { storage.values.workload }
+        set { uniqueStorage().values.workload = newValue }
+    }
     /// The end user on whose behalf the call is made, when one was verified.
-    public var user: Identity?
+    public var user: Identity? {
+        get { storage.values.user }
+        set { uniqueStorage().values.user = newValue }
+    }
     /// The raw token that proved ``user``; used to propagate the user to the next hop.
     ///
     /// It is a credential: never log it.
-    public var userToken: String?
+    public var userToken: String? {
+        get { storage.values.userToken }
+        set { uniqueStorage().values.userToken = newValue }
+    }
     /// The services the request passed through before reaching this one, outermost first,
     /// as vouched for by a verified caller.
-    public var chain: [String]
+    public var chain: [String] {
+        get { storage.values.chain }
+        set { uniqueStorage().values.chain = newValue }
+    }
     /// Key-value context an authorizer attached to the request (API Gateway's authorizer
     /// `context`), for handlers and downstream calls.
-    public var attributes: [String: String]
+    public var attributes: [String: String] {
+        get { storage.values.attributes }
+        set { uniqueStorage().values.attributes = newValue }
+    }
 
     /// Creates an authentication context.
     public init(
@@ -39,12 +63,45 @@ public struct AuthContext: Sendable, Hashable {
         chain: [String] = [],
         attributes: [String: String] = [:]
     ) {
-        self.caller = caller
-        self.workload = workload
-        self.user = user
-        self.userToken = userToken
-        self.chain = chain
-        self.attributes = attributes
+        // Every request starts from an empty context; they all share one until filled in.
+        let isEmpty = caller == nil && workload == nil && user == nil && userToken == nil && chain.isEmpty && attributes.isEmpty
+        storage = isEmpty ? Self.empty
+            : Storage(Values(caller: caller, workload: workload, user: user, userToken: userToken, chain: chain, attributes: attributes))
+    }
+
+    /// Two contexts are equal when their values are.
+    public static func == (lhs: AuthContext, rhs: AuthContext) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.values == rhs.storage.values
+    }
+
+    /// Hashes the values.
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.values) }
+
+    private struct Values: Sendable, Hashable {
+        var caller: Identity?
+        var workload: Identity?
+        var user: Identity?
+        var userToken: String?
+        var chain: [String] = []
+        var attributes: [String: String] = [:]
+    }
+
+    // `@unchecked Sendable` is sound for the same reason it is for the standard library's
+    // copy-on-write collections: `values` is only written through `uniqueStorage()`, after
+    // `isKnownUniquelyReferenced` proved the writing `AuthContext` is the instance's only
+    // owner. A context handed to another task shares the instance, so its reference count is
+    // at least two and the first write on either side copies it; no instance is ever written
+    // while another value (or thread) can read it.
+    private final class Storage: @unchecked Sendable {
+        var values: Values
+        init(_ values: Values) { self.values = values }
+    }
+
+    private static let empty = Storage(Values())
+
+    private mutating func uniqueStorage() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.values) }
+        return storage
     }
 
     /// Whether a caller was proved: by a token or signature (``caller``) or by the connection's
