@@ -15,6 +15,11 @@ extension LocalIssuer {
     func adminEndpoint(path: String, method: HTTPRequest.Method) -> IssuerResponse {
         var noStore = HTTPFields()
         noStore[.cacheControl] = "no-store"
+        // Byte for byte, as the router matched it: ASCII routes, a path with any other byte refused.
+        guard path.utf8.allSatisfy({ $0 < 0x80 }) else {
+            metrics.error(api: "http", code: "not_found")
+            return .json(["error": "not_found"], status: .notFound)
+        }
         switch (path, method) {
         case ("/local/rotate-keys", .post):
             do {

@@ -147,6 +147,24 @@ struct HummingbirdAdapterTests {
         }
     }
 
+    @Test("execute-api: a Deny holds behind Hummingbird's router, also for a canonically equivalent spelling", arguments: Mode.allCases)
+    func executeAPIDenyHolds(mode: Mode) async throws {
+        try await TestApplication.make().test(mode.setup) { client in
+            let token = bearer(TestTokens.service(scopes: "orders/read"))
+            let open = try await client.execute(uri: "/api/open", method: .get, headers: token)
+            #expect(open.status == .ok)
+            let keys = try await client.execute(uri: "/api/Keys", method: .get, headers: token)
+            #expect(keys.status == .forbidden)
+            // KELVIN SIGN (U+212A) is canonically equivalent to K: Hummingbird's router serves
+            // `/api/Keys` for it, while the method ARN keeps its bytes, which the Deny misses.
+            // (Over a live connection the test client refuses to send such a target.)
+            guard mode == .router else { return }
+            let kelvin = try await client.execute(uri: "/api/\u{212A}eys", method: .get, headers: token)
+            #expect(kelvin.status == .forbidden)
+            #expect(kelvin.text.hasPrefix(#"{"error":"#))
+        }
+    }
+
     @Test("hummingbird-auth's IsAuthenticatedMiddleware sees an identity only when one was proved", arguments: Mode.allCases)
     func isAuthenticatedMiddleware(mode: Mode) async throws {
         try await TestApplication.make().test(mode.setup) { client in

@@ -65,6 +65,15 @@ enum TestApplication {
                 return "\(caller?.kind.rawValue ?? "-") \(caller?.principal ?? caller?.subject ?? "-") current=\(AuthContext.current?.isAuthenticated == true)"
             }
 
+        // An execute-api policy over Hummingbird's router: everything allowed but `GET api/Keys`.
+        let api = ExecuteAPIResource(region: "us-east-1", accountId: "123456789012", apiId: "local", stage: "prod")
+        router.group("api")
+            .add(middleware: RouteSecurityMiddleware(RouteSecurity(
+                [bearer],
+                policy: .executeAPI(api, rules: [.allow(method: "*", path: "*"), .deny(method: "GET", path: "api/Keys")]))))
+            .get("Keys") { _, _ in "keys" }
+            .get("open") { _, _ in "open" }
+
         // hummingbird-auth's own guard after a ServiceAuthAuthenticator.
         router.group("guarded")
             .add(middleware: ServiceAuthAuthenticator(bearer))

@@ -14,6 +14,11 @@ struct AuthContextValueTests {
         #expect(empty.caller == nil, "the shared empty context must not be written")
         #expect(AuthContext().caller == nil)
         #expect(changed.caller == Self.gateway)
+        var appended = AuthContext()
+        appended.chain.append("edge")  // in place (`_modify`), on a fresh copy of the shared empty storage
+        appended.attributes["tenant"] = "a"
+        #expect(AuthContext().chain.isEmpty && AuthContext().attributes.isEmpty)
+        #expect(appended.chain == ["edge"] && appended.attributes == ["tenant": "a"])
 
         var original = AuthContext(caller: Self.gateway, user: Self.alice, userToken: "t", chain: ["edge"])
         var copy = original

@@ -67,9 +67,15 @@ struct PolicyDocumentTests {
         }
     }
 
-    @Test("method ARNs drop the query and the leading slash")
+    @Test("method ARNs name the path the router serves, without query or leading slash")
     func methodArn() {
         #expect(api.methodArn(method: .get, path: "/orders/42?x=1")
             == "arn:aws:execute-api:us-east-1:123456789012:local/prod/GET/orders/42")
+        // The path the router serves: empty segments dropped, segments decoded, `/` kept encoded.
+        #expect(api.methodArn(method: .get, path: "//orders//%34%32/")
+            == "arn:aws:execute-api:us-east-1:123456789012:local/prod/GET/orders/42")
+        #expect(api.methodArn(method: .get, path: "/a%2Fb")
+            == "arn:aws:execute-api:us-east-1:123456789012:local/prod/GET/a%2Fb")
+        #expect(api.methodArn(method: .get, path: "") == "arn:aws:execute-api:us-east-1:123456789012:local/prod/GET/")
     }
 }

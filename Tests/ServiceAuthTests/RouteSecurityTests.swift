@@ -283,6 +283,18 @@ struct RouteSecurityTests {
         #expect(RequestPath.segments("/\u{301}a/b") == ["\u{301}a", "b"])
     }
 
+    @Test("execute-api refuses a target with raw non-ASCII bytes, whatever its rules allow")
+    func executeAPIRefusesNonASCIITargets() async throws {
+        let security = RouteSecurity(
+            [BearerTokenAuthenticator(verifier: FixedTokenVerifier(["t-reader": ExecuteAPIPolicyTests.reader]))],
+            policy: .executeAPI(ExecuteAPIPolicyTests.api, rules: [.allow(method: "*", path: "*")]))
+        #expect(try await run(security, path: "/Keys", headers: bearer("t-reader")).0.status == .ok)
+        #expect(try await run(security, path: "/caf%C3%A9", headers: bearer("t-reader")).0.status == .ok, "percent-encoded is the ASCII spelling")
+        #expect(try await run(security, path: "/\u{212A}eys", headers: bearer("t-reader")).0.status == .forbidden)
+        #expect(try await run(security, path: "/cafe\u{301}", headers: bearer("t-reader")).0.status == .forbidden)
+        #expect(try await run(security, path: "/a?q=\u{E9}", headers: bearer("t-reader")).0.status == .forbidden)
+    }
+
     @Test("SigV4 presence is read as the verifier reads the query", arguments: [
         ("/r?X-Amz-Algorithm=AWS4-HMAC-SHA256", true), ("/r?X-Amz-%41lgorithm=AWS4-HMAC-SHA256", true), ("/r?a=1&X-Amz-Signature=ab", true),
         ("/r?X-Amz-Algorithmx=1", false), ("/r?q=X-Amz-Algorithm", false), ("/r", false),
@@ -388,19 +400,20 @@ struct ExecuteAPIPolicyTests {
         #expect(try await run(security, path: "/orders/%2A/a/public", headers: bearer("t-reader")).0.status == .ok)
     }
 
-    @Test("a stage ARN with a wildcard in it is matched in full, as IAM matches the whole ARN")
+    @Test("a * in the API id or stage is literal: it cannot stretch over the method")
     func wildcardInTheStageArn() async throws {
-        // The statements' resources are `arn:…:a*b/prod/GET/x`: as IAM reads them, the `*`
-        // spans into the path, so `GET /b/prod/GET/x` is allowed too. Comparing only
-        // `GET/x` with `GET/b/prod/GET/x` (the shortcut for literal stage ARNs) would not be
-        // IAM's answer.
-        let api = ExecuteAPIResource(region: "us-east-1", accountId: "123456789012", apiId: "a*b", stage: "prod")
+        // Read as IAM reads `arn:…:a*b/prod/GET/x`, the `*` would span into the path and let
+        // `DELETE /b/prod/GET/x` through an Allow written for `GET x`. The stage ARN is the
+        // API's name, shared by every rule and every request, so only `METHOD/path` is matched.
+        let api = ExecuteAPIResource(region: "us-east-1", accountId: "123456789012", apiId: "a*b", stage: "*")
         let security = RouteSecurity(
             [BearerTokenAuthenticator(verifier: FixedTokenVerifier(["t-reader": Self.reader]))],
-            policy: .executeAPI(api, rules: [.allow(method: "GET", path: "x"), .deny(method: "*", path: "y")]))
+            policy: .executeAPI(api, rules: [.allow(method: "GET", path: "x"), .allow(method: "GET", path: "y/*"), .deny(method: "*", path: "y/secret")]))
         #expect(try await run(security, path: "/x", headers: bearer("t-reader")).0.status == .ok)
-        #expect(try await run(security, path: "/b/prod/GET/x", headers: bearer("t-reader")).0.status == .ok)
-        #expect(try await run(security, path: "/y", headers: bearer("t-reader")).0.status == .forbidden)
+        #expect(try await run(security, path: "/y/1", headers: bearer("t-reader")).0.status == .ok)
+        #expect(try await run(security, method: .delete, path: "/b/prod/GET/x", headers: bearer("t-reader")).0.status == .forbidden)
+        #expect(try await run(security, method: .delete, path: "/GET/x", headers: bearer("t-reader")).0.status == .forbidden)
+        #expect(try await run(security, path: "/y/secret", headers: bearer("t-reader")).0.status == .forbidden)
         #expect(try await run(security, method: .post, path: "/x", headers: bearer("t-reader")).0.status == .forbidden)
     }
 

@@ -137,7 +137,8 @@ public struct STSDelegationVerifier: BearerTokenVerifier {
         guard let endpoint, request.scheme == endpoint.scheme, request.authority?.lowercased() == endpoint.authority
         else { throw Self.failure(.accessDenied, "the delegation token does not point at the trusted STS endpoint") }
         let (path, query) = RequestPath.split(request.path ?? "/")
-        guard path == endpoint.path || (path.isEmpty && endpoint.path == "/") else {
+        // Byte for byte: `==` would take a canonically equivalent spelling for the same path.
+        guard path.utf8.elementsEqual(endpoint.path.utf8) || (path.isEmpty && endpoint.path == "/") else {
             throw Self.failure(.accessDenied, "the delegation token does not point at the trusted STS endpoint")
         }
         let validUntil = try checkQuery(query ?? "", now: now)

@@ -3,6 +3,12 @@ import ServiceAuthCore
 
 /// Builds API Gateway's `execute-api` method ARNs:
 /// `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{resource path}`.
+///
+/// ``AuthorizationPolicy/executeAPI(_:rules:)`` takes the four fields literally: a request's
+/// method ARN and its rules' patterns share this stage ARN, so only `METHOD/path` is matched, and a
+/// `*` in `apiId` or `stage` cannot stretch over a method. In a ``PolicyDocument`` built with
+/// ``pattern(method:path:)``, IAM's reading applies: a `*` there is a wildcard
+/// (`arn:aws:execute-api:*:*:*/prod/GET/x` is a common resource).
 public struct ExecuteAPIResource: Sendable, Hashable {
     /// The AWS region.
     public var region: String
@@ -24,15 +30,19 @@ public struct ExecuteAPIResource: Sendable, Hashable {
     /// The ARN prefix shared by every method of the stage, `arn:…:{apiId}/{stage}`.
     public var stageArn: String { "arn:aws:execute-api:\(region):\(accountId):\(apiId)/\(stage)" }
 
-    /// The method ARN of a request.
+    /// The method ARN of a request, for the path the built-in router serves.
+    ///
+    /// The path is canonical as ``AuthorizationPolicy/executeAPI(_:rules:)`` makes it: the query
+    /// dropped, empty segments (`//`, a trailing `/`) dropped, each segment percent-decoded with
+    /// a decoded `/` or `%` re-encoded. So `//orders//42/` and `/orders/%34%32` name the same
+    /// resource as `/orders/42`, as they reach the same handler.
     ///
     /// - Parameters:
     ///   - method: The HTTP method.
-    ///   - path: The request path; the query is dropped, a leading `/` is implied.
+    ///   - path: The request path or target.
     /// - Returns: e.g. `arn:aws:execute-api:us-east-1:123456789012:local/prod/GET/orders/42`.
     public func methodArn(method: HTTPRequest.Method, path: String) -> String {
-        var resourcePath = String(RequestPath.withoutQuery(path))
-        while resourcePath.hasPrefix("/") { resourcePath.removeFirst() }
+        let resourcePath = Substring(canonicalResourcePath(path).utf8.dropFirst())  // without its leading `/`
         return "\(stageArn)/\(method.rawValue)/\(resourcePath)"
     }
 

@@ -87,34 +87,24 @@ extension AuthorizationPolicy {
     ///   - rules: What each scope or group may call.
     /// - Returns: The policy.
     public static func executeAPI(_ resource: ExecuteAPIResource, rules: [ExecuteAPIRule]) -> AuthorizationPolicy {
-        let action = "execute-api:Invoke"
-        let arnPrefix = resource.stageArn + "/"
-        // Each rule's statement is built once; a request only picks the ones that apply.
-        let compiled = rules.map { rule in
-            CompiledRule(
-                rule: rule, methodAndPath: "\(rule.method)/\(rule.path)",
-                statement: PolicyDocument.Statement(effect: rule.effect, actions: [action], resources: [resource.pattern(method: rule.method, path: rule.path)]))
-        }
-        // Every statement's resource and every method ARN begin with the stage's ARN. When it
-        // holds no wildcard, a pattern matches an ARN exactly when the pattern's rest matches
-        // the ARN's rest, so only `METHOD/path` needs comparing; and the action, the same in
-        // every statement, need not be matched at all.
-        let stageIsLiteral = !arnPrefix.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
+        // A rule's pattern and a request's method ARN both begin with the stage's ARN, taken
+        // literally (a `*` in the API id or stage is not allowed to stretch over the method), so
+        // only `METHOD/path` is matched; the action is the same in every rule.
+        let compiled = rules.map { rule in CompiledRule(rule: rule, methodAndPath: "\(rule.method)/\(rule.path)") }
         return AuthorizationPolicy { input in
             guard let caller = input.auth.caller else { return .deny(policyDenial(input)) }
+            // A request target is ASCII (RFC 3986 percent-encodes everything else). Raw bytes
+            // beyond it are refused: routers disagree on them (Hummingbird's and Vapor's
+            // compare `String`s under canonical equivalence, so `/\u{212A}eys` reaches their
+            // `/Keys`), and a `Deny` must not depend on the router behind the policy.
+            guard input.request.path?.utf8.allSatisfy({ $0 < 0x80 }) ?? true else { return .deny(policyDenial(input)) }
             // The method ARN of what the router will serve: HEAD is answered by GET routes,
             // and the path is the router's (empty segments dropped, segments decoded, `/` kept
             // encoded), so `//orders//1`, `/orders/1/` or `/orders/%31` cannot slip past a
             // `Deny` on `orders/1` that the handler for `orders/1` sits behind.
             let method: HTTPRequest.Method = input.request.method == .head ? .get : input.request.method
             let path = canonicalResourcePath(input.request.path ?? "/")  // begins with its `/`
-            let applying = compiled.lazy.filter { $0.rule.applies(to: caller) }
-            let decision: PolicyDocument.Decision
-            if stageIsLiteral {
-                decision = evaluate(applying, methodAndPath: method.rawValue + path)
-            } else {
-                decision = PolicyDocument.evaluate(applying.map(\.statement), action: action, resource: arnPrefix + method.rawValue + path)
-            }
+            let decision = evaluate(compiled.lazy.filter { $0.rule.applies(to: caller) }, methodAndPath: method.rawValue + path)
             return decision == .allow ? .allow : .deny(policyDenial(input))
         }
     }
@@ -137,8 +127,6 @@ private struct CompiledRule: Sendable {
     var rule: ExecuteAPIRule
     /// `METHOD/path` of the rule's resource pattern, after the stage ARN.
     var methodAndPath: String
-    /// The rule as an IAM statement on the full method ARN.
-    var statement: PolicyDocument.Statement
 }
 
 /// A request path as the router sees it: empty segments dropped, each segment percent-decoded

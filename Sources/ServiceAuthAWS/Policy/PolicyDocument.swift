@@ -95,12 +95,6 @@ public struct PolicyDocument: Sendable, Hashable, Codable {
     ///   - resource: The resource ARN (matched case-sensitively).
     /// - Returns: The decision.
     public func evaluate(action: String, resource: String) -> Decision {
-        Self.evaluate(statements, action: action, resource: resource)
-    }
-
-    /// IAM's evaluation over statements that need not be gathered into a document first
-    /// (``AuthorizationPolicy/executeAPI(_:rules:)`` picks the caller's per request).
-    static func evaluate(_ statements: some Sequence<Statement>, action: String, resource: String) -> Decision {
         var allowed = false
         for statement in statements {
             // Actions match case-insensitively (IAM's rule), compared in place without copies.

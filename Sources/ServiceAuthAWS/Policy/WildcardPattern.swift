@@ -1,10 +1,11 @@
 import ServiceAuthCore
 
-/// IAM-style wildcard matching: `*` matches any run of characters (including `/` and none),
-/// `?` matches exactly one character; everything else matches itself.
+/// IAM-style wildcard matching: `*` matches any run of Unicode scalars (including `/`, and
+/// none), `?` matches exactly one Unicode scalar; everything else matches itself, scalar for
+/// scalar (not under canonical equivalence).
 ///
-/// Linear-time greedy matching with backtracking to the last `*`, so hostile patterns or
-/// resources cannot cause exponential work.
+/// Greedy matching that backtracks only to the last `*`: at most O(|pattern| · |value|) steps,
+/// never exponential, whatever a hostile pattern or resource holds.
 public enum WildcardPattern {
     /// Whether `value` matches `pattern`.
     ///

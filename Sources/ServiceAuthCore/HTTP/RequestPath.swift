@@ -33,7 +33,7 @@ package enum RequestPath {
     /// A segment percent-decoded, or the segment itself when it is not valid percent-encoding
     /// of UTF-8.
     package static func decoded(_ segment: Substring) -> String {
-        guard segment.contains("%"), let bytes = PercentEncoding.decodeStrictly(segment.utf8, plusAsSpace: false) else {
+        guard segment.utf8.contains(UInt8(ascii: "%")), let bytes = PercentEncoding.decodeStrictly(segment.utf8, plusAsSpace: false) else {
             return String(segment)
         }
         return String(validating: bytes, as: UTF8.self) ?? String(segment)

@@ -46,12 +46,16 @@ public struct AuthContext: Sendable, Hashable {
     public var chain: [String] {
         get { storage.values.chain }
         set { uniqueStorage().values.chain = newValue }
+        // In place, so `context.chain.append(…)` does not copy the collection first.
+        _modify { yield &uniqueStorage().values.chain }
     }
     /// Key-value context an authorizer attached to the request (API Gateway's authorizer
     /// `context`), for handlers and downstream calls.
     public var attributes: [String: String] {
         get { storage.values.attributes }
         set { uniqueStorage().values.attributes = newValue }
+        // In place, so `context.attributes.append(…)` does not copy the collection first.
+        _modify { yield &uniqueStorage().values.attributes }
     }
 
     /// Creates an authentication context.

@@ -136,12 +136,17 @@ public struct Router: Sendable {
         })
     }
 
+    /// A pattern's segments, split at `/` bytes as ``RequestPath/segments(_:)`` splits a request
+    /// (a combining mark after a `/` cannot hide a separator in either), empty ones omitted.
     static func parse(_ pattern: String) -> [Segment] {
-        let parts = pattern.split(separator: "/", omittingEmptySubsequences: true)
+        let parts = pattern.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init)
         return parts.enumerated().map { index, part in
-            if part == "**", index == parts.count - 1 { return .rest }
-            if part == "*" { return .anySegment }
-            if part.hasPrefix("{"), part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
+            let bytes = part.utf8
+            if bytes.elementsEqual("**".utf8), index == parts.count - 1 { return .rest }
+            if bytes.elementsEqual("*".utf8) { return .anySegment }
+            if bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") {
+                return .parameter(String(Substring(bytes.dropFirst().dropLast())))
+            }
             return .literal(String(part))
         }
     }
@@ -203,10 +208,12 @@ public struct RouteGroup: Sendable {
         routes.append(contentsOf: group.routes)
     }
 
+    /// `prefix` and `pattern` joined by one `/`, tested on bytes like the rest of the routing.
     static func join(_ prefix: String, _ pattern: String) -> String {
+        let slash = UInt8(ascii: "/")
         guard !prefix.isEmpty else { return pattern }
-        let head = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
-        guard !pattern.isEmpty, pattern != "/" else { return head.isEmpty ? "/" : head }
-        return head + (pattern.hasPrefix("/") ? pattern : "/" + pattern)
+        let head = prefix.utf8.last == slash ? String(Substring(prefix.utf8.dropLast())) : prefix
+        guard !pattern.isEmpty, !pattern.utf8.elementsEqual(CollectionOfOne(slash)) else { return head.isEmpty ? "/" : head }
+        return head + (pattern.utf8.first == slash ? pattern : "/" + pattern)
     }
 }
