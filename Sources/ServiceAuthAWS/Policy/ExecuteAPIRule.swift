@@ -82,6 +82,12 @@ extension AuthorizationPolicy {
     /// scope or group) become the statements of a policy that must allow `execute-api:Invoke`
     /// on the request's method ARN.
     ///
+    /// The method ARN names the path the built-in router serves (see
+    /// ``ExecuteAPIResource/methodArn(method:path:)``), and only its `METHOD/path` part is
+    /// matched against the rules: the stage ARN is taken literally. A request target with raw
+    /// non-ASCII bytes is denied, since routers (Hummingbird's, Vapor's) may match it to a route
+    /// whose rules its bytes miss.
+    ///
     /// - Parameters:
     ///   - resource: The API whose method ARNs the rules name.
     ///   - rules: What each scope or group may call.
