@@ -400,6 +400,20 @@ struct ExecuteAPIPolicyTests {
         #expect(try await run(security, path: "/orders/%2A/a/public", headers: bearer("t-reader")).0.status == .ok)
     }
 
+    @Test("a rule's path is read as the router reads paths: a leading /, // and a trailing / do not make a Deny match nothing")
+    func rulePathsAreCanonical() async throws {
+        let security = RouteSecurity(
+            [BearerTokenAuthenticator(verifier: FixedTokenVerifier(["t-reader": Self.reader]))],
+            policy: .executeAPI(Self.api, rules: [
+                .allow(method: "*", path: "/*"), .deny(method: "*", path: "/admin/*"), .deny(method: "GET", path: "orders//secret/"),
+            ]))
+        #expect(try await run(security, path: "/orders/1", headers: bearer("t-reader")).0.status == .ok)
+        #expect(try await run(security, path: "/admin/users", headers: bearer("t-reader")).0.status == .forbidden)
+        #expect(try await run(security, path: "/orders/secret", headers: bearer("t-reader")).0.status == .forbidden)
+        #expect(resourcePattern("/a//b/") == "a/b")
+        #expect(resourcePattern("orders/?") == "orders/?", "a ? is a wildcard in a pattern, not a query")
+    }
+
     @Test("a * in the API id or stage is literal: it cannot stretch over the method")
     func wildcardInTheStageArn() async throws {
         // Read as IAM reads `arn:…:a*b/prod/GET/x`, the `*` would span into the path and let

@@ -34,8 +34,14 @@ public struct ExecuteAPIResource: Sendable, Hashable {
     ///
     /// The path is canonical as ``AuthorizationPolicy/executeAPI(_:rules:)`` makes it: the query
     /// dropped, empty segments (`//`, a trailing `/`) dropped, each segment percent-decoded with
-    /// a decoded `/` or `%` re-encoded. So `//orders//42/` and `/orders/%34%32` name the same
-    /// resource as `/orders/42`, as they reach the same handler.
+    /// a decoded `/` or `%` re-encoded. So `//orders//42/` names the same resource as
+    /// `/orders/42`, as it reaches the same handler; `/orders/%34%32` does too, as an
+    /// `orders/{id}` route sees it (a literal route `/orders/42` does not serve it).
+    ///
+    /// Given to ``AuthorizationPolicy/document(action:resource:_:)``, mind what
+    /// ``AuthorizationPolicy/executeAPI(_:rules:)`` also does: pass `GET` for a `HEAD` request
+    /// (GET routes answer it), and deny a target with raw non-ASCII bytes (routers other than
+    /// the built-in one match those under canonical equivalence).
     ///
     /// - Parameters:
     ///   - method: The HTTP method.

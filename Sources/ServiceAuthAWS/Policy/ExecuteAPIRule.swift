@@ -23,6 +23,10 @@ public struct ExecuteAPIRule: Sendable, Hashable {
     /// The method pattern (`GET`, `*`).
     public var method: String
     /// The resource path pattern relative to the stage, e.g. `orders/*` (IAM wildcards).
+    ///
+    /// It is matched against the request's decoded path (`files/a b` for `/files/a%20b`), and
+    /// ``AuthorizationPolicy/executeAPI(_:rules:)`` reads it as the router does: a leading `/`,
+    /// empty segments (`//`) and a trailing `/` are dropped, so `/admin/*` is `admin/*`.
     public var path: String
 
     /// Creates a rule.
@@ -96,7 +100,7 @@ extension AuthorizationPolicy {
         // A rule's pattern and a request's method ARN both begin with the stage's ARN, taken
         // literally (a `*` in the API id or stage is not allowed to stretch over the method), so
         // only `METHOD/path` is matched; the action is the same in every rule.
-        let compiled = rules.map { rule in CompiledRule(rule: rule, methodAndPath: "\(rule.method)/\(rule.path)") }
+        let compiled = rules.map { rule in CompiledRule(rule: rule, methodAndPath: "\(rule.method)/\(resourcePattern(rule.path))") }
         return AuthorizationPolicy { input in
             guard let caller = input.auth.caller else { return .deny(policyDenial(input)) }
             // A request target is ASCII (RFC 3986 percent-encodes everything else). Raw bytes
@@ -104,10 +108,11 @@ extension AuthorizationPolicy {
             // compare `String`s under canonical equivalence, so `/\u{212A}eys` reaches their
             // `/Keys`), and a `Deny` must not depend on the router behind the policy.
             guard input.request.path?.utf8.allSatisfy({ $0 < 0x80 }) ?? true else { return .deny(policyDenial(input)) }
-            // The method ARN of what the router will serve: HEAD is answered by GET routes,
-            // and the path is the router's (empty segments dropped, segments decoded, `/` kept
-            // encoded), so `//orders//1`, `/orders/1/` or `/orders/%31` cannot slip past a
-            // `Deny` on `orders/1` that the handler for `orders/1` sits behind.
+            // The method ARN of what the router will serve: HEAD is answered by GET routes
+            // (so a rule for method `HEAD` never matches), and the path is the router's (empty
+            // segments dropped, segments decoded, `/` kept encoded), so `//orders//1` or
+            // `/orders/1/` cannot slip past a `Deny` on `orders/1` that the handler for
+            // `orders/1` sits behind, nor `/orders/%31` past one the `orders/{id}` route does.
             let method: HTTPRequest.Method = input.request.method == .head ? .get : input.request.method
             let path = canonicalResourcePath(input.request.path ?? "/")  // begins with its `/`
             let decision = evaluate(compiled.lazy.filter { $0.rule.applies(to: caller) }, methodAndPath: method.rawValue + path)
@@ -133,6 +138,13 @@ private struct CompiledRule: Sendable {
     var rule: ExecuteAPIRule
     /// `METHOD/path` of the rule's resource pattern, after the stage ARN.
     var methodAndPath: String
+}
+
+/// A rule's path pattern in the form of a canonical path after its `/`: empty segments
+/// dropped, so `/admin/*` (routes are written with their `/`) or `orders//1/` are not Denies
+/// that silently match nothing. Split on bytes only: `?` is a wildcard here, not a query.
+func resourcePattern(_ path: String) -> String {
+    path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { String(Substring($0)) }.joined(separator: "/")
 }
 
 /// A request path as the router sees it: empty segments dropped, each segment percent-decoded

@@ -54,7 +54,7 @@ public struct AuthContext: Sendable, Hashable {
     public var attributes: [String: String] {
         get { storage.values.attributes }
         set { uniqueStorage().values.attributes = newValue }
-        // In place, so `context.attributes.append(…)` does not copy the collection first.
+        // In place, so `context.attributes[key] = value` does not copy the collection first.
         _modify { yield &uniqueStorage().values.attributes }
     }
 
