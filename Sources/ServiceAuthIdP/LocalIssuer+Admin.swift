@@ -16,7 +16,7 @@ extension LocalIssuer {
         var noStore = HTTPFields()
         noStore[.cacheControl] = "no-store"
         // Byte for byte, as the router matched it: ASCII routes, a path with any other byte refused.
-        guard path.utf8.allSatisfy({ $0 < 0x80 }) else {
+        guard RequestPath.isASCII(path) else {
             metrics.error(api: "http", code: "not_found")
             return .json(["error": "not_found"], status: .notFound)
         }

@@ -69,10 +69,9 @@ extension LocalIssuer {
             // HEAD is answered like GET (the server drops the body).
             let method = request.method == .head ? HTTPRequest.Method.get : request.method
             func only(_ allowed: HTTPRequest.Method, _ route: Route) -> Route { method == allowed ? route : .methodNotAllowed }
-            // The routes are ASCII, and between ASCII strings `==` is byte equality; a path
-            // with any other byte is refused first, so no canonically equivalent spelling
-            // (KELVIN SIGN for `K`) reaches a route.
-            guard path.utf8.allSatisfy({ $0 < 0x80 }) else {
+            // The routes are ASCII; a path that is not is refused first, so no canonically
+            // equivalent spelling (KELVIN SIGN for `K`) reaches a route through `==`.
+            guard RequestPath.isASCII(path) else {
                 self = .notFound
                 return
             }

@@ -107,7 +107,7 @@ extension AuthorizationPolicy {
             // beyond it are refused: routers disagree on them (Hummingbird's and Vapor's
             // compare `String`s under canonical equivalence, so `/\u{212A}eys` reaches their
             // `/Keys`), and a `Deny` must not depend on the router behind the policy.
-            guard input.request.path?.utf8.allSatisfy({ $0 < 0x80 }) ?? true else { return .deny(policyDenial(input)) }
+            guard RequestPath.isASCII(input.request.path ?? "/") else { return .deny(policyDenial(input)) }
             // The method ARN of what the router will serve: HEAD is answered by GET routes
             // (so a rule for method `HEAD` never matches), and the path is the router's (empty
             // segments dropped, segments decoded, `/` kept encoded), so `//orders//1` or
@@ -144,7 +144,7 @@ private struct CompiledRule: Sendable {
 /// dropped, so `/admin/*` (routes are written with their `/`) or `orders//1/` are not Denies
 /// that silently match nothing. Split on bytes only: `?` is a wildcard here, not a query.
 func resourcePattern(_ path: String) -> String {
-    path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { String(Substring($0)) }.joined(separator: "/")
+    RequestPath.patternSegments(path).joined(separator: "/")
 }
 
 /// A request path as the router sees it: empty segments dropped, each segment percent-decoded

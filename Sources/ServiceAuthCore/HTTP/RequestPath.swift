@@ -21,7 +21,25 @@ package enum RequestPath {
     /// The path's segments as the router matches them: the query dropped, split at `/` bytes,
     /// empty segments (`//`, a trailing `/`) omitted.
     package static func segments(_ target: String) -> [Substring] {
-        withoutQuery(target).utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init)
+        slashSeparated(withoutQuery(target))
+    }
+
+    /// A route's or policy rule's pattern split into segments as ``segments(_:)`` splits a
+    /// request: at `/` bytes, empty segments omitted; a `?` here is part of the pattern.
+    package static func patternSegments(_ pattern: String) -> [Substring] {
+        slashSeparated(pattern[...])
+    }
+
+    private static func slashSeparated(_ text: Substring) -> [Substring] {
+        text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init)
+    }
+
+    /// Whether a request target is ASCII, as RFC 3986 requires (everything else is
+    /// percent-encoded). Between ASCII strings `==` is byte equality, so a path that is ASCII
+    /// cannot reach a route by a canonically equivalent spelling; one that is not is refused
+    /// wherever a router or policy other than byte-wise matching could see it.
+    package static func isASCII(_ target: String) -> Bool {
+        target.utf8.allSatisfy { $0 < 0x80 }
     }
 
     /// Whether a request segment is exactly `literal`, byte for byte (not under Unicode

@@ -136,10 +136,10 @@ public struct Router: Sendable {
         })
     }
 
-    /// A pattern's segments, split at `/` bytes as ``RequestPath/segments(_:)`` splits a request
-    /// (a combining mark after a `/` cannot hide a separator in either), empty ones omitted.
+    /// A pattern's segments, split at `/` bytes as a request is (a combining mark after a `/`
+    /// cannot hide a separator in either), empty ones omitted.
     static func parse(_ pattern: String) -> [Segment] {
-        let parts = pattern.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init)
+        let parts = RequestPath.patternSegments(pattern)
         return parts.enumerated().map { index, part in
             let bytes = part.utf8
             if bytes.elementsEqual("**".utf8), index == parts.count - 1 { return .rest }
