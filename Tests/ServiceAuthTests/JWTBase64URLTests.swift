@@ -32,4 +32,52 @@ struct JWTBase64URLTests {
         #expect(Base64URL.decode("") == [])
         #expect(Base64URL.decode("_-8") == [0xFF, 0xEF])
     }
+
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// A byte outside the alphabet is refused wherever it stands: in the groups decoded in
+    /// bulk (validity checked once, after the loop) as in the last ones.
+    @Test func refusesAForeignByteAtEveryPosition() {
+        let encoded = Array(Base64URL.encode(Array(0..<40 as Range<UInt8>)).utf8)
+        let alphabet = Set(Self.alphabet)
+        var accepted: [String] = []
+        for position in encoded.indices {
+            for byte in UInt8.min...UInt8.max where !alphabet.contains(byte) {
+                var mutated = encoded
+                mutated[position] = byte
+                if Base64URL.decode(mutated) != nil { accepted.append("\(byte) at \(position)") }
+            }
+        }
+        #expect(accepted.isEmpty)
+    }
+
+    /// Of the 64 possible last characters of a 2- or 3-character tail, exactly those whose
+    /// leftover bits are zero decode (one encoding per value), after whole groups or alone.
+    @Test(arguments: ["", "AAAA", "AAAAAAAAAAAA"])
+    func acceptsExactlyTheCanonicalLastCharacter(_ groups: String) {
+        for (tail, leftoverMask) in [("A", 0x0F), ("AA", 0x03)] {
+            for (value, character) in Self.alphabet.enumerated() {
+                let text = Array((groups + tail).utf8) + [character]
+                let decoded = Base64URL.decode(text)
+                #expect((decoded != nil) == (value & leftoverMask == 0), "\(String(decoding: text, as: UTF8.self))")
+                if let decoded { #expect(decoded.count == (text.count / 4) * 3 + text.count % 4 - 1) }
+            }
+        }
+    }
+
+    /// The in-place decoder writes what the allocating one returns, and nothing past it.
+    @Test func decodesIntoABufferWithoutWritingPastTheResult() {
+        var random = JWTFuzzTests.SplitMix(state: 11)
+        for length in 0..<64 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let encoded = Array(Base64URL.encode(bytes).utf8)
+            var output = [UInt8](repeating: 0xAA, count: length + 8)
+            let written = encoded.withUnsafeBufferPointer { text in
+                output.withUnsafeMutableBufferPointer { Base64URL.decode(text, into: UnsafeMutableBufferPointer(rebasing: $0[0..<length])) }
+            }
+            #expect(written == length)
+            #expect(Array(output[0..<length]) == bytes)
+            #expect(output[length...].allSatisfy { $0 == 0xAA })
+        }
+    }
 }

@@ -27,7 +27,7 @@ struct JWTSelectedMembersTests {
         let bytes = Array(text.utf8)
         let result = bytes.withUnsafeBufferPointer { buffer -> [JSONValue?]? in
             var parser = JSONParser(buffer, maxDepth: 16)
-            return parser.parseSelectedMembers(ClaimName.utf8Keys)
+            return parser.parseSelectedMembers(ClaimName.wantedNames)
         }
         #expect(result == nil)
     }
@@ -44,6 +44,9 @@ struct JWTSelectedMembersTests {
         "{}", "[]", "\"s\"", "{\"exp\":1} {}", " { \"exp\" : 1 } ",
         #"{"a":[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]}"#,
         #"{"a":[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]}"#,
+        // More members than the fast pass keeps names for: the full parser decides.
+        "{" + (0..<70).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + #","exp":7,"sub":"s"}"#,
+        "{" + (0..<70).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + #","k69":0}"#,
     ])
     func agreesWithTheStrictParser(_ text: String) {
         expectSameVerdict(Array(text.utf8))
@@ -69,12 +72,30 @@ struct JWTSelectedMembersTests {
     }
 
     private func expectSameVerdict(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
-        let decoded = SelectedMembers<ClaimName>.decode(bytes, maxDepth: 16)
+        let decoded = bytes.withUnsafeBufferPointer { SelectedMembers<ClaimName>.decode($0, maxDepth: 16) }
         let strict = (try? JSONValue.parse(bytes, maxDepth: 16))?.objectValue
         #expect((decoded == nil) == (strict == nil), sourceLocation: sourceLocation)
         guard let decoded, let strict else { return }
         for name in ClaimName.allCases {
             #expect(decoded[name] == strict[name.key], sourceLocation: sourceLocation)
         }
+    }
+
+    /// Names that share their length and first seven bytes are still told apart, and a member
+    /// name matches only a wanted name with the same bytes.
+    @Test func wantedNamesMatchWholeNames() {
+        let names = WantedMemberNames(["abcdefgh1", "abcdefgh2", "cognito:groups", "cognito:username", "exp", "a"])
+        func position(_ key: String) -> Int? { Array(key.utf8).withUnsafeBufferPointer { names.position(of: $0) } }
+        #expect(position("abcdefgh1") == 0)
+        #expect(position("abcdefgh2") == 1)
+        #expect(position("abcdefgh3") == nil)
+        #expect(position("cognito:groups") == 2)
+        #expect(position("cognito:username") == 3)
+        #expect(position("cognito:usernamE") == nil)
+        #expect(position("exp") == 4)
+        #expect(position("ex") == nil)
+        #expect(position("expx") == nil)
+        #expect(position("a") == 5)
+        #expect(position("") == nil)
     }
 }

@@ -1,11 +1,6 @@
 /// Base64url without padding (RFC 4648 §5), as JOSE uses it (RFC 7515 §2).
 public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-    private static let decodeTable: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (index, char) in alphabet.enumerated() { table[Int(char)] = UInt8(index) }
-        return table
-    }()
 
     /// Encodes bytes as base64url without padding.
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
@@ -31,51 +26,94 @@ public enum Base64URL {
         return Array(text).withUnsafeBufferPointer { decode(buffer: $0) }
     }
 
-    /// The decoder proper, over contiguous bytes: JWT verification decodes every token's
-    /// three parts, so this loop is on the hot path (four characters to three bytes at a time,
-    /// output written in place, no per-byte append).
-    static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// The number of bytes `encodedCount` characters of unpadded base64url decode to, or `nil`
+    /// for a length no unpadded encoding has (one character past a multiple of four).
+    public static func decodedCount(ofEncodedCount encodedCount: Int) -> Int? {
+        guard encodedCount >= 0, encodedCount % 4 != 1 else { return nil }
+        return encodedCount / 4 * 3 + max(0, encodedCount % 4 - 1)
+    }
+
+    /// Decodes contiguous unpadded base64url, with the same rules as ``decode(_:)-(some Collection<UInt8>)``.
+    ///
+    /// The JWT verifier decodes every token's parts straight from the token's own storage, so
+    /// this entry point is not generic: no copy, no witness-table calls on the hot path.
+    public static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let outputCount = decodedCount(ofEncodedCount: text.count) else { return nil }
+        var valid = true
+        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
+            let written = decode(text, into: out)
+            valid = written != nil
+            initialized = written ?? 0
+        }
+        return valid ? output : nil
+    }
+
+    /// Decodes contiguous unpadded base64url into `output`, with the same rules as
+    /// ``decode(_:)-(some Collection<UInt8>)``.
+    ///
+    /// - Parameter output: At least ``decodedCount(ofEncodedCount:)`` bytes.
+    /// - Returns: The number of bytes written, or `nil` when `text` is not unpadded, canonical
+    ///   base64url (what `output` then holds is unspecified).
+    public static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard let outputCount = decodedCount(ofEncodedCount: text.count) else { return nil }
+        precondition(output.count >= outputCount, "the output buffer is too small")
+        guard outputCount > 0, let input = text.baseAddress, let out = output.baseAddress else { return outputCount == 0 ? 0 : nil }
         let count = text.count
-        guard count % 4 != 1 else { return nil }
-        let outputCount = count / 4 * 3 + max(0, count % 4 - 1)
-        return decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
-            var valid = true
-            let output = [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
-                var input = 0
-                var position = 0
-                while input + 4 <= count {
-                    let a = table[Int(text[input])], b = table[Int(text[input + 1])]
-                    let c = table[Int(text[input + 2])], d = table[Int(text[input + 3])]
-                    if (a | b | c | d) & 0xC0 != 0 { valid = false; break }
-                    out[position] = a << 2 | b >> 4
-                    out[position + 1] = b << 4 | c >> 2
-                    out[position + 2] = c << 6 | d
-                    input += 4
-                    position += 3
-                }
-                if valid {
-                    switch count - input {
-                    case 2:
-                        let a = table[Int(text[input])], b = table[Int(text[input + 1])]
-                        // Leftover bits must be zero (RFC 4648 §3.5 canonical encoding).
-                        if (a | b) & 0xC0 != 0 || b & 0x0F != 0 { valid = false; break }
-                        out[position] = a << 2 | b >> 4
-                        position += 1
-                    case 3:
-                        let a = table[Int(text[input])], b = table[Int(text[input + 1])], c = table[Int(text[input + 2])]
-                        if (a | b | c) & 0xC0 != 0 || c & 0x03 != 0 { valid = false; break }
-                        out[position] = a << 2 | b >> 4
-                        out[position + 1] = b << 4 | c >> 2
-                        position += 2
-                    default:
-                        break
-                    }
-                }
-                initialized = valid ? position : 0
+        return groupTables.withUnsafeBufferPointer { tables -> Int? in
+            let t = tables.baseAddress!
+            @inline(__always) func group(_ at: Int, _ characters: Int) -> UInt32 {
+                var bits = t[Int(input[at])] | t[256 + Int(input[at + 1])]
+                if characters > 2 { bits |= t[512 + Int(input[at + 2])] }
+                if characters > 3 { bits |= t[768 + Int(input[at + 3])] }
+                return bits
             }
-            return valid ? output : nil
+            var inputIndex = 0
+            var position = 0
+            var invalid: UInt32 = 0
+            // JWT verification decodes every token's three parts, so this loop is on the hot
+            // path: four characters to three bytes by four table lookups and one 4-byte store
+            // (its fourth byte is overwritten by the next group), validity checked once at the end.
+            while inputIndex + 4 <= count, position + 4 <= outputCount {
+                let bits = group(inputIndex, 4)
+                invalid |= bits
+                UnsafeMutableRawPointer(out + position).storeBytes(of: bits.littleEndian, as: UInt32.self)
+                inputIndex += 4
+                position += 3
+            }
+            guard invalid & invalidBit == 0 else { return nil }
+            // The last group or two, byte by byte so nothing is written past the output.
+            while inputIndex < count {
+                let characters = min(4, count - inputIndex)
+                let bits = group(inputIndex, characters)
+                guard bits & invalidBit == 0 else { return nil }
+                // Leftover bits must be zero (RFC 4648 §3.5 canonical encoding): with two
+                // characters the second byte, with three the third, holds only leftover bits.
+                if characters == 2, bits & 0xFF00 != 0 { return nil }
+                if characters == 3, bits & 0xFF_0000 != 0 { return nil }
+                for offset in 0..<(characters - 1) { out[position + offset] = UInt8(truncatingIfNeeded: bits >> (8 * UInt32(offset))) }
+                inputIndex += characters
+                position += characters - 1
+            }
+            return position
         }
     }
+
+    private static let invalidBit: UInt32 = 0x8000_0000
+
+    /// Four 256-entry tables: the character at offset `k` of a group, looked up in table `k`,
+    /// gives its six bits already in place in the group's three bytes (little-endian: byte 0
+    /// in the low eight bits), or `invalidBit` when it is not in the alphabet.
+    private static let groupTables: [UInt32] = {
+        var tables = [UInt32](repeating: invalidBit, count: 1024)
+        for (index, character) in alphabet.enumerated() {
+            let value = UInt32(index)
+            tables[Int(character)] = value << 2
+            tables[256 + Int(character)] = value >> 4 | (value & 0x0F) << 12
+            tables[512 + Int(character)] = (value >> 2) << 8 | (value & 0x03) << 22
+            tables[768 + Int(character)] = value << 16
+        }
+        return tables
+    }()
 
     /// Decodes unpadded base64url text.
     public static func decode(_ text: String) -> [UInt8]? { decode(Array(text.utf8)) }

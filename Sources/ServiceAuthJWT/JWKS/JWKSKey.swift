@@ -37,7 +37,7 @@ struct JWKSKey: Sendable {
     /// Checks `signature` over `signingInput` (the original `header.payload` bytes).
     ///
     /// The caller has checked ``accepts(_:)``; a mismatch here simply fails.
-    func isValidSignature(_ signature: [UInt8], signingInput: ArraySlice<UInt8>, algorithm: JWTAlgorithm) -> Bool {
+    func isValidSignature(_ signature: [UInt8], signingInput: UnsafeRawBufferPointer, algorithm: JWTAlgorithm) -> Bool {
         switch material {
         case .rsa(let key):
             let rsaSignature = _RSA.Signing.RSASignature(rawRepresentation: signature)

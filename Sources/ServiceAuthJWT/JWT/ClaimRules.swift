@@ -51,15 +51,14 @@ struct ClaimRules {
         // Fail closed: unless any audience was explicitly accepted, a token must match one of
         // the configured clients or audiences (an empty list matches nothing).
         if !configuration.audience.acceptsAny {
-            var clientCandidates: [String] = []
-            switch tokenUse {
-            case "access": if let clientIdClaim { clientCandidates = [clientIdClaim] }
-            case "id": clientCandidates = audiences
-            default: clientCandidates = (clientIdClaim.map { [$0] } ?? []) + audiences
-            }
+            // The client is client_id for access tokens, aud for id tokens, either otherwise.
+            let clientIds = configuration.clientIds
+            let clientIdOK = tokenUse != "id" && clientIdClaim.map(clientIds.contains) == true
+            let audienceAsClientOK = tokenUse != "access" && audiences.contains(where: clientIds.contains)
             let audienceOK = audiences.contains(where: configuration.audiences.contains)
-            let clientOK = clientCandidates.contains(where: configuration.clientIds.contains)
-            guard audienceOK || clientOK else { throw JWTError(.wrongAudience, "the token is not meant for this service") }
+            guard audienceOK || clientIdOK || audienceAsClientOK else {
+                throw JWTError(.wrongAudience, "the token is not meant for this service")
+            }
         }
 
         // What the scopes and groups allow is the route's AuthorizationPolicy; here they are

@@ -292,25 +292,30 @@ extension JSONParser {
     /// checked byte by byte as the full parser's fast path does, and duplicate names are
     /// rejected by comparing the names' bytes.
     ///
-    /// - Parameter names: The member names wanted, as UTF-8.
+    /// - Parameter names: The member names wanted.
     /// - Returns: The wanted members' values in `names` order (`nil` where absent), or `nil`
     ///   when the full parser must decide.
-    mutating func parseSelectedMembers(_ names: [[UInt8]]) -> [JSONValue?]? {
-        do throws(JSONParseError) {
-            return try parseSelectedMembersOrThrow(names)
-        } catch {
-            return nil
+    mutating func parseSelectedMembers(_ names: WantedMemberNames) -> [JSONValue?]? {
+        // Every member name, packed (see `MemberName`), for the duplicate check: on the stack,
+        // so a claim set costs no allocation for it. An object with more members than this
+        // goes to the full parser, which decides duplicates (and everything else) itself.
+        withUnsafeTemporaryAllocation(of: MemberName.self, capacity: 64) { keys in
+            do throws(JSONParseError) {
+                return try parseSelectedMembersOrThrow(names, keys: keys)
+            } catch {
+                return nil
+            }
         }
     }
 
-    private mutating func parseSelectedMembersOrThrow(_ names: [[UInt8]]) throws(JSONParseError) -> [JSONValue?]? {
+    private mutating func parseSelectedMembersOrThrow(
+        _ names: WantedMemberNames, keys: UnsafeMutableBufferPointer<MemberName>
+    ) throws(JSONParseError) -> [JSONValue?]? {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{"), maxDepth >= 1 else { return nil }
         index += 1
         var values = [JSONValue?](repeating: nil, count: names.count)
-        // Start and length of every member name, for the duplicate check.
-        var keys: [(start: Int, count: Int)] = []
-        keys.reserveCapacity(24)
+        var keyCount = 0
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -329,12 +334,14 @@ extension JSONParser {
                 guard index < bytes.count else { return nil }
                 let key = UnsafeBufferPointer(rebasing: bytes[keyStart..<index])
                 index += 1  // closing quote
-                keys.append((keyStart, key.count))
+                guard keyCount < keys.count, keyStart <= Int(UInt32.max), key.count <= Int(UInt16.max) else { return nil }
+                keys[keyCount] = MemberName(start: keyStart, count: key.count, in: bytes)
+                keyCount += 1
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
                 index += 1
                 skipWhitespace()
-                if let wanted = names.firstIndex(where: { $0.count == key.count && $0.elementsEqual(key) }) {
+                if let wanted = names.position(of: key) {
                     values[wanted] = try parseValue(depth: 1)
                 } else {
                     try skipValue()
@@ -352,7 +359,7 @@ extension JSONParser {
             }
         }
         skipWhitespace()
-        guard index == bytes.count, !hasDuplicateKey(keys) else { return nil }
+        guard index == bytes.count, !hasDuplicateKey(keys, count: keyCount) else { return nil }
         return values
     }
 
@@ -380,25 +387,36 @@ extension JSONParser {
         _ = try parseString()
     }
 
-    /// Whether two member names have the same bytes (ASCII names: same bytes, same string).
-    private func hasDuplicateKey(_ keys: [(start: Int, count: Int)]) -> Bool {
-        func same(_ a: (start: Int, count: Int), _ b: (start: Int, count: Int)) -> Bool {
-            a.count == b.count && memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, a.count) == 0
-        }
-        // A claim set has a few dozen members at most: pairwise is cheapest. Larger (hostile)
-        // objects are sorted first so the check stays O(n log n).
-        if keys.count <= 32 {
-            for i in keys.indices {
-                for j in (i + 1)..<keys.count where same(keys[i], keys[j]) { return true }
+    /// Whether two of the first `count` member names have the same bytes (ASCII names: same
+    /// bytes, same string). Pairwise, as a claim set has a few dozen members at most: names
+    /// that differ in length, first or last byte are told apart without reading them.
+    private func hasDuplicateKey(_ keys: UnsafeMutableBufferPointer<MemberName>, count: Int) -> Bool {
+        guard count > 1, let base = bytes.baseAddress else { return false }
+        for i in 0..<(count - 1) {
+            let a = keys[i]
+            for j in (i + 1)..<count {
+                let b = keys[j]
+                if a.summary == b.summary, memcmp(base + a.start, base + b.start, a.count) == 0 { return true }
             }
-            return false
         }
-        let sorted = keys.sorted { a, b in
-            let common = min(a.count, b.count)
-            let order = memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, common)
-            return order != 0 ? order < 0 : a.count < b.count
-        }
-        for i in sorted.indices.dropFirst() where same(sorted[i - 1], sorted[i]) { return true }
         return false
     }
+}
+
+/// A member name's place in the text, packed into one word for the duplicate check: its start
+/// (32 bits), and a summary — length (16 bits), first and last byte — that differs for most
+/// pairs of different names.
+struct MemberName: BitwiseCopyable {
+    private let packed: UInt64
+
+    init(start: Int, count: Int, in bytes: UnsafeBufferPointer<UInt8>) {
+        let first = count > 0 ? UInt64(bytes[start]) : 0
+        let last = count > 0 ? UInt64(bytes[start + count - 1]) : 0
+        packed = UInt64(count) << 48 | first << 40 | last << 32 | UInt64(UInt32(truncatingIfNeeded: start))
+    }
+
+    var start: Int { Int(packed & 0xFFFF_FFFF) }
+    var count: Int { Int(packed >> 48) }
+    /// Length, first and last byte: equal for equal names.
+    var summary: UInt64 { packed >> 32 }
 }

@@ -210,7 +210,7 @@ public struct JWTVerifier: Sendable, BearerTokenVerifier {
         guard key.accepts(algorithm) else {
             throw JWTError(.unsupportedAlgorithm, "the token's algorithm does not match its key")
         }
-        guard key.isValidSignature(jws.signature, signingInput: jws.signingInput, algorithm: algorithm) else {
+        guard jws.withSigningInput({ key.isValidSignature(jws.signature, signingInput: $0, algorithm: algorithm) }) else {
             throw JWTError(.badSignature, "the signature does not verify")
         }
 
