@@ -37,8 +37,10 @@ struct JWTBase64URLTests {
 
     /// A byte outside the alphabet is refused wherever it stands: in the groups decoded in
     /// bulk (validity checked once, after the loop) as in the last ones.
-    @Test func refusesAForeignByteAtEveryPosition() {
-        let encoded = Array(Base64URL.encode(Array(0..<40 as Range<UInt8>)).utf8)
+    /// Lengths 51, 52 and 54: a last group of three, four and two characters.
+    @Test(arguments: [38, 39, 40])
+    func refusesAForeignByteAtEveryPosition(_ length: Int) {
+        let encoded = Array(Base64URL.encode((0..<length).map { UInt8($0) }).utf8)
         let alphabet = Set(Self.alphabet)
         var accepted: [String] = []
         for position in encoded.indices {

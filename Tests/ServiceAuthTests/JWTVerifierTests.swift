@@ -303,6 +303,24 @@ struct JWTVerifierTests {
         #expect(await errorCode { try await byAudience.verify(Mint.rs256(Fixture.claims(["aud": 5]))) } == "malformed")
     }
 
+    /// Which claim names the client, by `token_use` (Cognito): `client_id` for access tokens,
+    /// `aud` for id tokens, either for tokens without (or with another) `token_use`.
+    @Test func clientClaimByTokenUse() async throws {
+        let verifier = Fixture.verifier { $0.clientIds = ["client-a"]; $0.tokenUse = nil }
+        func code(_ overrides: [String: JSONValue], removing: [String] = []) async -> String? {
+            await errorCode { try await verifier.verify(Mint.rs256(Fixture.claims(overrides, removing: removing))) }
+        }
+        #expect(await code(["token_use": "access", "client_id": "client-a"]) == nil)
+        #expect(await code(["token_use": "access", "aud": "client-a", "client_id": "client-x"]) == "wrong_audience")
+        #expect(await code(["token_use": "id", "aud": "client-a"], removing: ["client_id"]) == nil)
+        #expect(await code(["token_use": "id", "aud": "client-x", "client_id": "client-a"]) == "wrong_audience")
+        #expect(await code(["client_id": "client-a"], removing: ["token_use"]) == nil)
+        #expect(await code(["aud": "client-a"], removing: ["token_use", "client_id"]) == nil)
+        #expect(await code(["aud": "client-a", "client_id": "client-x"], removing: ["token_use"]) == nil)
+        #expect(await code(["token_use": "refresh", "aud": ["client-x", "client-a"], "client_id": "client-x"]) == nil)
+        #expect(await code(["aud": "client-x", "client_id": "client-x"], removing: ["token_use"]) == "wrong_audience")
+    }
+
     /// The code a policy answers for a verified token's identity, or `nil` when it allows.
     func policyCode(_ policy: AuthorizationPolicy, _ claims: [String: JSONValue]) async throws -> String? {
         let identity = try await Fixture.verifier().verify(Mint.rs256(claims)).identity

@@ -96,6 +96,7 @@ func run() async throws -> (Duration, Int) {
 /// (the "verify ≥ 0.90 × raw" goal) over `count` blocks of 2,000.
 @concurrent
 func ratio() async throws {
+    precondition(count > 0, "ratio-rs256 needs a block count above 0")
     var bestRaw = Duration.seconds(1_000), bestVerify = Duration.seconds(1_000)
     var ratios: [Double] = []
     let block = 2_000

@@ -28,7 +28,7 @@ public enum Base64URL {
 
     /// The number of bytes `encodedCount` characters of unpadded base64url decode to, or `nil`
     /// for a length no unpadded encoding has (one character past a multiple of four).
-    public static func decodedCount(ofEncodedCount encodedCount: Int) -> Int? {
+    package static func decodedCount(ofEncodedCount encodedCount: Int) -> Int? {
         guard encodedCount >= 0, encodedCount % 4 != 1 else { return nil }
         return encodedCount / 4 * 3 + max(0, encodedCount % 4 - 1)
     }
@@ -37,7 +37,7 @@ public enum Base64URL {
     ///
     /// The JWT verifier decodes every token's parts straight from the token's own storage, so
     /// this entry point is not generic: no copy, no witness-table calls on the hot path.
-    public static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    package static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard let outputCount = decodedCount(ofEncodedCount: text.count) else { return nil }
         var valid = true
         let output = [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
@@ -51,10 +51,11 @@ public enum Base64URL {
     /// Decodes contiguous unpadded base64url into `output`, with the same rules as
     /// ``decode(_:)-(some Collection<UInt8>)``.
     ///
-    /// - Parameter output: At least ``decodedCount(ofEncodedCount:)`` bytes.
+    /// - Parameter output: At least ``decodedCount(ofEncodedCount:)`` bytes; a smaller buffer is a
+    ///   programming error and stops the process (`precondition`).
     /// - Returns: The number of bytes written, or `nil` when `text` is not unpadded, canonical
     ///   base64url (what `output` then holds is unspecified).
-    public static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+    package static func decode(_ text: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
         guard let outputCount = decodedCount(ofEncodedCount: text.count) else { return nil }
         precondition(output.count >= outputCount, "the output buffer is too small")
         guard outputCount > 0, let input = text.baseAddress, let out = output.baseAddress else { return outputCount == 0 ? 0 : nil }
@@ -81,7 +82,8 @@ public enum Base64URL {
                 position += 3
             }
             guard invalid & invalidBit == 0 else { return nil }
-            // The last group or two, byte by byte so nothing is written past the output.
+            // The last group (two, three or four characters), byte by byte so nothing is written
+            // past the output.
             while inputIndex < count {
                 let characters = min(4, count - inputIndex)
                 let bits = group(inputIndex, characters)

@@ -53,7 +53,7 @@ struct ClaimRules {
         if !configuration.audience.acceptsAny {
             // The client is client_id for access tokens, aud for id tokens, either otherwise.
             let clientIds = configuration.clientIds
-            let clientIdOK = tokenUse != "id" && clientIdClaim.map(clientIds.contains) == true
+            let clientIdOK = tokenUse != "id" && (clientIdClaim.map { clientIds.contains($0) } ?? false)
             let audienceAsClientOK = tokenUse != "access" && audiences.contains(where: clientIds.contains)
             let audienceOK = audiences.contains(where: configuration.audiences.contains)
             guard audienceOK || clientIdOK || audienceAsClientOK else {

@@ -3,7 +3,7 @@ import ServiceAuthCore
 
 /// A compact JWS (RFC 7515 §7.1) split and decoded once.
 ///
-/// The signature is later checked over ``signingInput``, the original `header.payload` bytes —
+/// The signature is later checked over ``withSigningInput(_:)``, the original `header.payload` bytes —
 /// never over a re-encoding, which could differ from what was signed.
 struct CompactJWS {
     /// The token, with contiguous UTF-8 storage: the signature is checked over its own bytes.

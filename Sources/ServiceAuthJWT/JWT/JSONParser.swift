@@ -279,7 +279,7 @@ struct JSONParser: ~Copyable {
 
 extension JSONParser {
     /// One strict pass over a top-level object that builds values only for the members named
-    /// in `names` (UTF-8 keys) and merely validates the rest.
+    /// in `names` and merely validates the rest.
     ///
     /// Why: the verifier reads about a dozen claims of a token, yet building a dictionary of
     /// every member (string copies, hashing, inserts, and tearing it all down again) cost more
@@ -298,7 +298,9 @@ extension JSONParser {
     mutating func parseSelectedMembers(_ names: WantedMemberNames) -> [JSONValue?]? {
         // Every member name, packed (see `MemberName`), for the duplicate check: on the stack,
         // so a claim set costs no allocation for it. An object with more members than this
-        // goes to the full parser, which decides duplicates (and everything else) itself.
+        // goes to the full parser, which decides duplicates (and everything else) itself:
+        // slower for such (hostile) objects, still bounded by the token size limit, and the
+        // fallback is what keeps the verdict exact — do not drop it.
         withUnsafeTemporaryAllocation(of: MemberName.self, capacity: 64) { keys in
             do throws(JSONParseError) {
                 return try parseSelectedMembersOrThrow(names, keys: keys)
