@@ -17,7 +17,8 @@
 #   peer    the server a Swift user would pick instead, side by side (Benchmarks/Sources/
 #           HummingbirdPeer): Hummingbird 2 GET /hello vs our gateway GET /healthz (no auth on
 #           that route), and Hummingbird + hummingbird-auth + jwt-kit GET /whoami (RS256 verified
-#           per request) vs our gateway GET /whoami (caches on); run in turn, round after round
+#           per request) vs our gateway GET /whoami (caches on) and a second gateway that verifies
+#           every token in full (--no-token-cache); run in turn, round after round
 #   open    the chain at a fixed request rate (Benchmarks/Sources/OpenLoopLoad): latency from
 #           each request's due time, auth vs no auth (closed-loop wrk hides stalls)
 # "Without auth" runs the same binaries with `--no-auth` when they support it. When they do
@@ -179,6 +180,7 @@ start_chain() {
 
 start_chain ""
 GATEWAY_AUTH=$GATEWAY
+ORDERS_AUTH=$ORDERS
 GATEWAY_AUTH_PID=${pids[-1]}
 AUTH_HEADER="Authorization: Bearer $USER_TOKEN"
 curl -fsS "$GATEWAY_AUTH/orders/1" -H "$AUTH_HEADER" >"$OUT/chain-sample.json" ||
@@ -215,6 +217,17 @@ done
 
 # --- the peer, side by side ------------------------------------------------------------
 if [ "$PEER" = 1 ]; then
+  # A second gateway in front of the same orders that verifies every token in full
+  # (`--no-token-cache`): issue 14's "cache off" goal against the peer, which verifies RSA on
+  # every request too.
+  NO_CACHE=0
+  if supports gateway --no-token-cache; then
+    start "gateway-nocache" "$BIN/gateway" --port 0 --issuer "$ISSUER" --jwks-uri "$JWKS" --client-id web \
+      --token-use access --orders-url "$ORDERS_AUTH" --token-endpoint "$IDP/oauth2/token" \
+      --outbound-client-id gateway --client-secret gateway-secret --scope orders/invoke --no-token-cache
+    GATEWAY_NOCACHE=$url
+    NO_CACHE=1
+  fi
   [ -x "$BENCH_BIN/HummingbirdPeer" ] || { echo "error: $BENCH_BIN/HummingbirdPeer is missing (PEER=0 skips it)" >&2; exit 2; }
   curl -fsS "$JWKS" >"$OUT/jwks.json"
   start peer "$BENCH_BIN/HummingbirdPeer" --port 0 --jwks-file "$OUT/jwks.json" --issuer "$ISSUER" --client-id web
@@ -226,6 +239,9 @@ if [ "$PEER" = 1 ]; then
     run peer "2 this project, no auth on the route (/healthz)" "$round" "$GATEWAY_AUTH/healthz"
     run peer "3 Hummingbird + jwt-kit, RS256 per request (/whoami)" "$round" "$PEER_URL/whoami" "$AUTH_HEADER"
     run peer "4 this project, user JWT, caches on (/whoami)" "$round" "$GATEWAY_AUTH/whoami" "$AUTH_HEADER"
+    if [ "$NO_CACHE" = 1 ]; then
+      run peer "5 this project, user JWT, RS256 per request (/whoami, --no-token-cache)" "$round" "$GATEWAY_NOCACHE/whoami" "$AUTH_HEADER"
+    fi
   done
 fi
 
@@ -321,6 +337,9 @@ if all(k in peer for k in "1234"):
     print(f"- the server without auth vs Hummingbird bare: {rps['2'] / rps['1']:.2f} x (goal >= 1.10)")
     print(f"- JWT auth (caches on) vs Hummingbird + jwt-kit: {rps['4'] / rps['3']:.2f} x (goal >= 2.0)")
     print(f"- JWT auth (caches on, /whoami) vs the same server's /healthz: {rps['4'] / rps['2']:.2f} x")
+    if "5" in peer:
+        print(f"- JWT auth, every request a full RS256 verify (cache off) vs Hummingbird + jwt-kit: "
+              f"{peer['5']['requests_per_s'] / rps['3']:.2f} x (goal >= 1.25)")
 whoami = {key[1]: value for key, value in medians.items() if key[0] == "whoami"}
 if "A" in whoami and "B" in whoami:
     print(f"- JWT auth (caches on) vs the same route without auth (whoami B/A): "

@@ -32,7 +32,7 @@ public enum GatewayService {
             throw SampleFlagError(flag: "--issuer", reason: "gateway verifies user tokens and needs the issuer")
         }
         let security = options.security(
-            [BearerTokenAuthenticator(verifier: verifiers.caller)],
+            [BearerTokenAuthenticator(verifier: verifiers.caller, cachesVerifiedTokens: !options.noTokenCache)],
             policy: .executeAPI(api(region: options.region), rules: rules)
         )
         let orders = Downstream(name: "orders", baseURL: options.ordersUrl, client: try ordersClient(options, transport: transport))

@@ -32,7 +32,7 @@ public enum OrdersService {
         // verified again here, from the token itself, not from the gateway's word.
         let security = options.security(
             [
-                BearerTokenAuthenticator(verifier: verifiers.caller),
+                BearerTokenAuthenticator(verifier: verifiers.caller, cachesVerifiedTokens: !options.noTokenCache),
                 PropagatedUserAuthenticator(verifier: verifiers.user),
                 IdentityChainAuthenticator(),
             ],

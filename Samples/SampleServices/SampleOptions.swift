@@ -104,6 +104,9 @@ public struct SampleOptions: ParsableArguments, Sendable {
     @Flag(help: "INSECURE, for benchmarks only: verify nothing and send no credentials, to measure the chain's cost without authentication.")
     public var noAuth = false
 
+    @Flag(help: "For benchmarks: verify every bearer token in full (signature, claims) instead of reusing verified tokens; measures the verification cost per request.")
+    public var noTokenCache = false
+
     /// Required by ArgumentParser; build values with `try SampleOptions.parse([...])`.
     public init() {}
 

@@ -24,8 +24,9 @@ struct SampleVerifiers: Sendable {
         let userRules = JWTVerifier.Configuration(
             issuers: [issuer], audience: .clientIds(options.userClientId.isEmpty ? options.clientId : options.userClientId), tokenUse: tokenUse)
         let jwks = JWKSCache(jwksURI: try options.url(options.jwksUri, flag: "--jwks-uri") ?? callerRules.defaultJWKSURI, transport: transport)
-        caller = JWTVerifier(configuration: callerRules, jwks: jwks, tokenCache: VerifiedTokenCache())
-        user = JWTVerifier(configuration: userRules, jwks: jwks, tokenCache: VerifiedTokenCache())
+        // `--no-token-cache` (benchmarks): every token is verified in full.
+        caller = JWTVerifier(configuration: callerRules, jwks: jwks, tokenCache: options.noTokenCache ? nil : VerifiedTokenCache())
+        user = JWTVerifier(configuration: userRules, jwks: jwks, tokenCache: options.noTokenCache ? nil : VerifiedTokenCache())
         refresher = JWKSRefresher(caches: [jwks])
     }
 
