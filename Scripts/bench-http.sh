@@ -32,8 +32,9 @@
 # PEER=0 to skip the Hummingbird peer, OPEN_RATE (requests/s of the open-loop chain runs;
 # default `auto`: half the authenticated chain's closed-loop throughput measured above, so
 # both sides run below saturation; 0 skips them), OPEN_CONNECTIONS (default 64), PROFILE=1 to record the
-# gateway with `perf record -e cpu-clock -g` under /healthz and /whoami load afterwards and
-# write the top frames to $OUT/profile-*.txt.
+# gateway with `perf record -e cpu-clock -g` under /healthz and /whoami load afterwards, and
+# orders and inventory (auth and --no-auth) under chain load, and write the top frames to
+# $OUT/profile-*.txt.
 # Requires: swift, python3, wrk and curl (both installed with apt-get when missing).
 set -euo pipefail
 
@@ -182,6 +183,8 @@ start_chain ""
 GATEWAY_AUTH=$GATEWAY
 ORDERS_AUTH=$ORDERS
 GATEWAY_AUTH_PID=${pids[-1]}
+ORDERS_AUTH_PID=${pids[-2]}
+INVENTORY_AUTH_PID=${pids[-3]}
 AUTH_HEADER="Authorization: Bearer $USER_TOKEN"
 curl -fsS "$GATEWAY_AUTH/orders/1" -H "$AUTH_HEADER" >"$OUT/chain-sample.json" ||
   { echo "error: the authenticated chain does not answer GET /orders/1; the services' stderr:" >&2; tail -n 20 "$workdir"/*.err >&2; exit 1; }
@@ -190,6 +193,8 @@ NO_AUTH=0
 if supports gateway --no-auth && supports orders --no-auth && supports inventory --no-auth; then
   start_chain "-noauth" --no-auth
   GATEWAY_NOAUTH=$GATEWAY
+  ORDERS_NOAUTH_PID=${pids[-2]}
+  INVENTORY_NOAUTH_PID=${pids[-3]}
   NO_AUTH=1
 else
   log "the samples have no --no-auth flag: whoami baseline = GET /healthz, chain pair skipped"
@@ -278,24 +283,34 @@ if [ "$OPEN_RATE" != 0 ] && [ "$NO_AUTH" = 1 ]; then
 fi
 
 # --- profiles (PROFILE=1) ----------------------------------------------------------------
-# profile NAME URL [HEADER...] : perf samples of the authenticating gateway while wrk loads URL.
+# profile NAME URL [HEADER...] : perf samples of the authenticating gateway while wrk loads URL
+# (PROFILED_PID, when set, names another process to record).
 profile() {
   local name=$1 url=$2
   shift 2
   local headers=() header
   for header in "$@"; do headers+=(-H "$header"); done
-  perf record -q -e cpu-clock -F 2000 -g -p "$GATEWAY_AUTH_PID" -o "$OUT/perf-$name.data" -- sleep "$DURATION" 2>/dev/null &
+  perf record -q -e cpu-clock -F 2000 -g -p "${PROFILED_PID:-$GATEWAY_AUTH_PID}" -o "$OUT/perf-$name.data" -- sleep "$DURATION" 2>/dev/null &
   local recorder=$!
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "${headers[@]}" "$url" >/dev/null
+  # wrk's own report is kept: samples per request need the requests served meanwhile.
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "${headers[@]}" "$url" >"$OUT/wrk-$name.txt"
   wait "$recorder" || true
   perf report -i "$OUT/perf-$name.data" --no-children --sort symbol -g none --stdio 2>/dev/null |
     grep -E "^ +[0-9.]+%" | awk "NR <= 40" | swift demangle --simplified >"$OUT/profile-$name.txt"
-  log "profile of the gateway under $name: $OUT/profile-$name.txt"
+  log "profile under $name: $OUT/profile-$name.txt"
 }
 if [ "$PROFILE" = 1 ]; then
   command -v perf >/dev/null 2>&1 || install_packages linux-perf
   profile healthz "$GATEWAY_AUTH/healthz"
   profile whoami "$GATEWAY_AUTH/whoami" "$AUTH_HEADER"
+  # The chain's middle and last hops under chain load, with auth and without: the difference
+  # is what authentication costs a hop (outbound token, SigV4 signing and verification).
+  if [ "$NO_AUTH" = 1 ]; then
+    PROFILED_PID=$ORDERS_AUTH_PID profile chain-orders "$GATEWAY_AUTH/orders/1" "$AUTH_HEADER"
+    PROFILED_PID=$ORDERS_NOAUTH_PID profile chain-orders-noauth "$GATEWAY_NOAUTH/orders/1"
+    PROFILED_PID=$INVENTORY_AUTH_PID profile chain-inventory "$GATEWAY_AUTH/orders/1" "$AUTH_HEADER"
+    PROFILED_PID=$INVENTORY_NOAUTH_PID profile chain-inventory-noauth "$GATEWAY_NOAUTH/orders/1"
+  fi
 fi
 
 # --- summary -----------------------------------------------------------------------------
