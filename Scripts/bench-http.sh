@@ -173,9 +173,16 @@ start_chain() {
     --access-key-id AKIAORDERSSERVICE001 --secret-access-key orders-service-secret-access-key \
     --role-arn arn:aws:iam::123456789012:role/orders --region us-east-1 --service execute-api "${flags[@]}"
   ORDERS=$url
+  start_gateway "$suffix" "$ORDERS" "${flags[@]}"
+}
+
+# start_gateway SUFFIX ORDERS_URL [FLAG...] : a gateway in front of ORDERS_URL (sets $GATEWAY).
+start_gateway() {
+  local suffix=$1 orders=$2
+  shift 2
   start "gateway$suffix" "$BIN/gateway" --port 0 --issuer "$ISSUER" --jwks-uri "$JWKS" --client-id web \
-    --token-use access --orders-url "$ORDERS" --token-endpoint "$IDP/oauth2/token" \
-    --outbound-client-id gateway --client-secret gateway-secret --scope orders/invoke "${flags[@]}"
+    --token-use access --orders-url "$orders" --token-endpoint "$IDP/oauth2/token" \
+    --outbound-client-id gateway --client-secret gateway-secret --scope orders/invoke "$@"
   GATEWAY=$url
 }
 
@@ -227,10 +234,8 @@ if [ "$PEER" = 1 ]; then
   # every request too.
   NO_CACHE=0
   if supports gateway --no-token-cache; then
-    start "gateway-nocache" "$BIN/gateway" --port 0 --issuer "$ISSUER" --jwks-uri "$JWKS" --client-id web \
-      --token-use access --orders-url "$ORDERS_AUTH" --token-endpoint "$IDP/oauth2/token" \
-      --outbound-client-id gateway --client-secret gateway-secret --scope orders/invoke --no-token-cache
-    GATEWAY_NOCACHE=$url
+    start_gateway "-nocache" "$ORDERS_AUTH" --no-token-cache
+    GATEWAY_NOCACHE=$GATEWAY
     NO_CACHE=1
   fi
   [ -x "$BENCH_BIN/HummingbirdPeer" ] || { echo "error: $BENCH_BIN/HummingbirdPeer is missing (PEER=0 skips it)" >&2; exit 2; }
